@@ -1,0 +1,5 @@
+"""article-audio: turn a news article into a published audio rendition."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

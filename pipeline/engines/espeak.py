@@ -1,0 +1,145 @@
+"""The default engine: pyttsx3 driving the libespeak-ng that the espeakng-loader wheel ships."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import os
+import tempfile
+import threading
+import wave
+from pathlib import Path
+
+from pipeline.engines.base import Audio, DurationModel, Voice
+from pipeline.errors import EngineError
+
+#: Calibrated by benchmarks/calibrate_estimate.py against this engine's real output at 170 wpm.
+ESPEAK_DURATION_MODEL = DurationModel(
+    reference_rate=170,
+    per_syllable=0.2,
+    per_word=0.0,
+    per_character=0.0,
+    per_pause_mark=0.15,
+    per_piece=0.0,
+)
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_VOICE = "gmw/en-us"
+
+
+def load_espeak_library() -> str:
+    """Load the wheel's libespeak-ng before pyttsx3 looks for it; return the espeak-ng version."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        raise EngineError(
+            "espeak-ng is missing (the espeakng-loader package is not installed); run `make venv` or "
+            "`pip install espeakng-loader==0.2.4`"
+        ) from None
+    # Always use the bundled data: a system espeak-ng's data may not match the bundled library.
+    os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+    try:
+        library = ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+    except OSError as error:
+        raise EngineError(f"libespeak-ng could not be loaded ({error}); reinstall espeakng-loader") from None
+    library.espeak_Info.restype = ctypes.c_char_p
+    return (library.espeak_Info(None) or b"unknown").decode()
+
+
+class EspeakEngine:
+    """Synthesizes with pyttsx3's espeak driver, one sentence piece per call."""
+
+    name = "espeak"
+    sample_rate = 22050
+    default_voice = DEFAULT_VOICE
+    duration_model = ESPEAK_DURATION_MODEL
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT_SECONDS, **_options) -> None:
+        self._espeak_version = load_espeak_library()
+        self._timeout = timeout
+        self._tempdir = tempfile.TemporaryDirectory(prefix="article-audio-")
+        self._engine = self._init_pyttsx3()
+        # pyttsx3 2.99's runAndWait returns about 10 ms after starting espeak, which keeps synthesizing on
+        # its own thread: the WAV is complete only when the driver reports the utterance finished.
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", self._on_finished)
+        self._voices: tuple[Voice, ...] | None = None
+        self._current: tuple[str, int] | None = None
+
+    @staticmethod
+    def _init_pyttsx3():
+        try:
+            import pyttsx3
+
+            with contextlib.redirect_stdout(io.StringIO()):
+                return pyttsx3.init("espeak")
+        except ImportError:
+            raise EngineError("pyttsx3 is not installed; run `make venv` or `pip install pyttsx3==2.99`") from None
+        except Exception as error:
+            raise EngineError(f"pyttsx3 could not start espeak-ng ({error}); reinstall espeakng-loader") from None
+
+    def _on_finished(self, name=None, completed=False) -> None:
+        if completed:
+            self._finished.set()
+
+    def version(self) -> str:
+        """pyttsx3 and espeak-ng versions."""
+        import importlib.metadata
+
+        return f"pyttsx3 {importlib.metadata.version('pyttsx3')}; espeak-ng {self._espeak_version}"
+
+    def voices(self) -> tuple[Voice, ...]:
+        """espeak-ng's voices as pyttsx3 lists them."""
+        if self._voices is None:
+            listed = self._engine.getProperty("voices")
+            self._voices = tuple(
+                Voice(
+                    id=voice.id,
+                    name=voice.name,
+                    languages=tuple(str(language) for language in (voice.languages or ())),
+                    gender=voice.gender,
+                )
+                for voice in listed
+            )
+        return self._voices
+
+    def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
+        """Speak one piece of text to a temporary WAV through pyttsx3 and return its samples."""
+        if not text.strip():
+            raise EngineError("asked to speak empty text")
+        return self._synthesize(text, voice.id, rate)
+
+    def _synthesize(self, text: str, voice_id: str, rate: int) -> Audio:
+        if self._current != (voice_id, rate):
+            self._engine.setProperty("voice", voice_id)
+            self._engine.setProperty("rate", rate)
+            self._current = (voice_id, rate)
+        path = Path(self._tempdir.name) / "piece.wav"
+        path.unlink(missing_ok=True)
+        self._finished.clear()
+        # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our --json output.
+        with contextlib.redirect_stdout(io.StringIO()):
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            finished = self._finished.wait(self._timeout)
+        if not finished:
+            self._engine.stop()
+            raise EngineError(
+                f"espeak-ng did not finish within {self._timeout:g} s; the engine may have hung — "
+                "try again, or shorten the sentence"
+            )
+        try:
+            with wave.open(str(path), "rb") as handle:
+                if handle.getsampwidth() != 2 or handle.getnchannels() != 1:
+                    raise EngineError("espeak-ng wrote audio in an unexpected format")
+                samples = handle.readframes(handle.getnframes())
+                sample_rate = handle.getframerate()
+        except (FileNotFoundError, wave.Error, EOFError):
+            raise EngineError(f"espeak-ng produced no audio for {text[:60]!r}") from None
+        if not samples or not samples.strip(b"\x00"):
+            raise EngineError(f"espeak-ng produced silent audio for {text[:60]!r}")
+        return Audio(samples, sample_rate)
+
+    def close(self) -> None:
+        """Remove temporary files."""
+        self._tempdir.cleanup()

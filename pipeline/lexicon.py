@@ -1,0 +1,166 @@
+"""Pronunciation lexicon: editor-reviewed overrides that replace written words with respellings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import LexiconError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+MAX_LEXICON_BYTES = 16 * 1024 * 1024
+_KNOWN_KEYS = {"word", "say", "ipa", "case_sensitive", "whole_word", "note"}
+_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry: the written form and what the engine should say instead."""
+
+    word: str
+    say: str
+    ipa: str | None = None
+    case_sensitive: bool = False
+    whole_word: bool = True
+    note: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of sentence text; `entry` is set when a lexicon entry produced it."""
+
+    text: str
+    entry: Entry | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A loaded lexicon with one compiled matcher over all its entries."""
+
+    entries: tuple[Entry, ...]
+    sha256: str | None = None
+    path: str | None = None
+    matcher: tuple[re.Pattern[str], tuple[Entry, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matcher", compile_matcher(self.entries))
+
+    def apply(self, sentence: str) -> tuple[Piece, ...]:
+        """Replace every match in the sentence, longest first, never re-matching replaced text."""
+        return apply_lexicon(self, sentence)
+
+
+def load_lexicon(path: str | Path | None) -> Lexicon:
+    """Load a TOML lexicon; None gives the empty lexicon."""
+    if path is None:
+        return EMPTY_LEXICON
+    path = Path(path)
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "no such file"
+        raise LexiconError(f"{path}: {what}; give the path of a TOML lexicon")
+    data = path.read_bytes()
+    if len(data) > MAX_LEXICON_BYTES:
+        raise LexiconError(f"{path}: larger than 16 MiB; is this really a lexicon?")
+    return parse_lexicon(data, name=str(path))
+
+
+def parse_lexicon(data: bytes, *, name: str = "lexicon") -> Lexicon:
+    """Parse lexicon TOML bytes, reporting the line of any error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LexiconError(f"{name}: not UTF-8 (invalid byte at offset {error.start}); re-save it as UTF-8") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LexiconError(f"{name}: TOML syntax error: {error}; fix that line") from None
+    unknown_tables = set(document) - {"entry"}
+    if unknown_tables:
+        raise LexiconError(f"{name}: unknown top-level key {sorted(unknown_tables)[0]!r}; entries go in [[entry]] tables")
+    raw_entries = document.get("entry", [])
+    if not isinstance(raw_entries, list):
+        raise LexiconError(f"{name}: 'entry' must be an array of tables, written [[entry]]")
+    header_lines = [text.count("\n", 0, match.start()) + 1 for match in _ENTRY_HEADER.finditer(text)]
+    entries = []
+    for index, raw in enumerate(raw_entries):
+        line = header_lines[index] if index < len(header_lines) else 0
+        entries.append(_entry(raw, f"{name}:{line}", line))
+    return Lexicon(entries=tuple(entries), sha256=hashlib.sha256(data).hexdigest(), path=name)
+
+
+def _entry(raw: dict, where: str, line: int) -> Entry:
+    unknown = set(raw) - _KNOWN_KEYS
+    if unknown:
+        raise LexiconError(f"{where}: unknown key {sorted(unknown)[0]!r}; allowed keys are {', '.join(sorted(_KNOWN_KEYS))}")
+    for key in ("word", "say"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise LexiconError(f"{where}: entry needs a non-empty text '{key}'")
+    for key in ("ipa", "note"):
+        if key in raw and not isinstance(raw[key], str):
+            raise LexiconError(f"{where}: '{key}' must be text")
+    for key in ("case_sensitive", "whole_word"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise LexiconError(f"{where}: '{key}' must be true or false")
+    return Entry(
+        word=" ".join(raw["word"].split()),
+        say=" ".join(raw["say"].split()),
+        ipa=raw.get("ipa"),
+        case_sensitive=raw.get("case_sensitive", False),
+        whole_word=raw.get("whole_word", True),
+        note=raw.get("note"),
+        line=line,
+    )
+
+
+def _pattern(entry: Entry) -> str:
+    # Spaces in a phrase match any run of white space, so wrapped text still matches.
+    body = r"\s+".join(re.escape(part) for part in entry.word.split(" "))
+    if not entry.case_sensitive:
+        body = f"(?i:{body})"
+    if entry.whole_word:
+        body = rf"(?<!\w){body}(?!\w)"
+    return body
+
+
+def compile_matcher(entries: tuple[Entry, ...]) -> tuple[re.Pattern[str], tuple[Entry, ...]]:
+    """One regular expression over all entries, longest written form first, and the entry per group."""
+    ordered = tuple(sorted(entries, key=lambda entry: (-len(entry.word), not entry.case_sensitive)))
+    return re.compile("|".join(f"({_pattern(entry)})" for entry in ordered)), ordered
+
+
+def apply_lexicon(lexicon: Lexicon, sentence: str) -> tuple[Piece, ...]:
+    """Split a sentence into plain pieces and pieces an entry replaced."""
+    if not lexicon.entries:
+        return (Piece(sentence),)
+    pattern, ordered = lexicon.matcher
+    pieces: list[Piece] = []
+    position = 0
+    for match in pattern.finditer(sentence):
+        entry = ordered[match.lastindex - 1]
+        if match.start() > position:
+            pieces.append(Piece(sentence[position : match.start()]))
+        pieces.append(Piece(entry.say, entry))
+        position = match.end()
+    if position < len(sentence) or not pieces:
+        pieces.append(Piece(sentence[position:]))
+    return tuple(pieces)
+
+
+def fired_entries(pieces: tuple[Piece, ...]) -> tuple[str, ...]:
+    """The written forms of the entries that fired, in order, once each."""
+    seen: dict[str, None] = {}
+    for piece in pieces:
+        if piece.entry is not None:
+            seen.setdefault(piece.entry.word, None)
+    return tuple(seen)
+
+
+EMPTY_LEXICON = Lexicon(entries=())
