@@ -14,6 +14,8 @@ DEFAULT_PAUSES_MS = {
     "tail": 700,  # after the last word
 }
 FORMATS = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav"}
+#: Bit rates for mono speech: transparent for a voice, small enough to stream on a phone.
+DEFAULT_BITRATES = {"mp3": "64k", "ogg": "32k", "wav": None}
 DEFAULT_RATE = 170
 
 
@@ -28,6 +30,14 @@ class Pauses:
     clause: int = DEFAULT_PAUSES_MS["clause"]
     tail: int = DEFAULT_PAUSES_MS["tail"]
 
+    def after(self, *, is_title: bool, ends_paragraph: bool, is_last: bool) -> int:
+        """The pause after a sentence, by the kind of boundary that follows it."""
+        if is_last:
+            return self.tail
+        if is_title:
+            return self.title
+        return self.paragraph if ends_paragraph else self.sentence
+
 
 @dataclass(frozen=True)
 class RenderSettings:
@@ -37,7 +47,7 @@ class RenderSettings:
     voice: str | None = None
     rate: int = DEFAULT_RATE
     format: str = "mp3"
-    bitrate: str = "64k"
+    bitrate: str | None = None
     pauses: Pauses = field(default_factory=Pauses)
     loudness_lufs: float = -16.0
     true_peak_dbfs: float = -1.0

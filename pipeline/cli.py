@@ -1,0 +1,218 @@
+"""The `article-audio` command: a thin layer over the library that turns errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.article import Article, read_article
+from pipeline.errors import ArticleAudioError, UsageError
+from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
+from pipeline.settings import DEFAULT_RATE, FORMATS, RenderSettings
+
+PROGRAM = "article-audio"
+SAMPLE_LEXICON = Path(__file__).parent / "data" / "sample_lexicon.toml"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _add_article(parser: argparse.ArgumentParser, optional: bool) -> None:
+    help_text = "article file (UTF-8 text or Markdown), or - for standard input"
+    if optional:
+        parser.add_argument("article", nargs="?", help=help_text + "; default: the bundled sample article")
+    else:
+        parser.add_argument("article", help=help_text)
+
+
+def _add_speech_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML); default: none, or the "
+                        "sample lexicon when rendering the sample article")
+    parser.add_argument("--rate", type=int, default=DEFAULT_RATE, metavar="WPM",
+                        help=f"speaking rate in words per minute (default {DEFAULT_RATE})")
+    parser.add_argument("--voice", metavar="V", help="voice id, name or language (see `voices`); default English (US)")
+    parser.add_argument("--engine", default="espeak", help="speech engine: espeak (default) or tone (a test engine)")
+    parser.add_argument("--json", action="store_true", help="print JSON on standard output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = _Parser(prog=PROGRAM, description="Turn a news article into a published audio rendition.")
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    render = commands.add_parser("render", help="render an article to audio with captions and a report",
+                                 description="Render ARTICLE to OUT, writing <stem>.json (report) and <stem>.vtt "
+                                             "(captions) beside it.")
+    _add_article(render, optional=True)
+    render.add_argument("-o", "--out", metavar="OUT", help="output file or folder (default audio_out/<stem>.mp3)")
+    render.add_argument("--format", choices=sorted(FORMATS), help="audio format (default mp3, or OUT's extension)")
+    _add_speech_options(render)
+
+    split = commands.add_parser("split", help="print the paragraphs and sentences the renderer will use")
+    _add_article(split, optional=False)
+    split.add_argument("--json", action="store_true", help="print a JSON array of paragraphs of sentences")
+
+    script = commands.add_parser("script", help="print the spoken script: written and spoken text per sentence")
+    _add_article(script, optional=False)
+    script.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
+    script.add_argument("--json", action="store_true", help="print a JSON array of sentence objects")
+
+    estimate = commands.add_parser("estimate", help="estimate the rendition's duration without synthesizing")
+    _add_article(estimate, optional=False)
+    _add_speech_options(estimate)
+
+    voices = commands.add_parser("voices", help="list the voices the engine offers")
+    voices.add_argument("--engine", default="espeak", help="speech engine (default espeak)")
+    voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
+    return parser
+
+
+def _lexicon_for(args: argparse.Namespace) -> Lexicon:
+    if getattr(args, "lexicon", None):
+        return load_lexicon(args.lexicon)
+    if getattr(args, "article", None) is None and SAMPLE_LEXICON.exists():
+        return load_lexicon(SAMPLE_LEXICON)
+    return EMPTY_LEXICON
+
+
+def _settings(args: argparse.Namespace, audio_format: str = "mp3") -> RenderSettings:
+    return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format)
+
+
+def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, str]:
+    """Resolve -o and --format into an output path and a format."""
+    from pipeline.render import DEFAULT_OUTPUT_FOLDER
+
+    out = Path(args.out) if args.out else None
+    suffix = out.suffix.lower().lstrip(".") if out is not None and not out.is_dir() else ""
+    if args.format and suffix in FORMATS and suffix != args.format:
+        raise UsageError(f"-o {out} has the extension .{suffix} but --format is {args.format}; make them agree")
+    audio_format = args.format or (suffix if suffix in FORMATS else "mp3")
+    if out is None:
+        out = DEFAULT_OUTPUT_FOLDER / f"{article.name}.{audio_format}"
+    elif out.is_dir() or args.out.endswith(("/", "\\")):
+        out = out / f"{article.name}.{audio_format}"
+    elif suffix not in FORMATS:
+        out = out.with_name(f"{out.name}.{audio_format}")
+    return out, audio_format
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render an article and say where it went."""
+    from pipeline.render import render
+
+    article = read_article(args.article)
+    lexicon = _lexicon_for(args)
+    out, audio_format = _render_target(args, article)
+    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out)
+    if args.json:
+        print(json.dumps(result.report, ensure_ascii=False, indent=2))
+    else:
+        report = result.report
+        print(f"{result.audio_path}  {report['duration_seconds']:.1f} s  ({report['estimate']['label']}, "
+              f"{len(report['sentences'])} sentences)")
+        print(f"{result.report_path}")
+        print(f"{result.captions_path}")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    """Print paragraphs of sentences."""
+    from pipeline.script import split_blocks
+
+    blocks = split_blocks(read_article(args.article))
+    if args.json:
+        print(json.dumps([list(block) for block in blocks], ensure_ascii=False, indent=1))
+    else:
+        print("\n\n".join("\n".join(block) for block in blocks))
+    return 0
+
+
+def cmd_script(args: argparse.Namespace) -> int:
+    """Print the spoken script."""
+    from pipeline.render import spoken_script
+
+    script = spoken_script(read_article(args.article), _lexicon_for(args))
+    if args.json:
+        rows = [{"paragraph": s.paragraph, "text": s.text, "spoken": s.spoken, "lexicon": list(s.lexicon)}
+                for s in script]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for sentence in script:
+        print(f"[{sentence.paragraph}] {sentence.text}")
+        if sentence.spoken != sentence.text:
+            print(f"    says: {sentence.spoken}")
+        if sentence.lexicon:
+            print(f"    lexicon: {', '.join(sentence.lexicon)}")
+    return 0
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    """Print the duration estimate."""
+    from pipeline.engines import engine_class
+    from pipeline.render import check_settings, estimate_script, spoken_script
+
+    settings = _settings(args)
+    check_settings(settings)
+    script = spoken_script(read_article(args.article), _lexicon_for(args))
+    estimate = estimate_script(script, engine_class(settings.engine).duration_model, settings)
+    if args.json:
+        print(json.dumps({"seconds": estimate.seconds, "label": estimate.label}))
+    else:
+        print(f"{estimate.label} ({estimate.seconds:.0f} s)")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    """List voices."""
+    from pipeline.engines import get_engine
+
+    engine = get_engine(args.engine)
+    try:
+        voices = engine.voices()
+        default = engine.default_voice
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps([{"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
+                          for v in voices], ensure_ascii=False, indent=1))
+        return 0
+    for voice in voices:
+        marker = "*" if voice.id == default else " "
+        print(f"{marker} {voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
+    return 0
+
+
+COMMANDS = {"render": cmd_render, "split": cmd_split, "script": cmd_script, "estimate": cmd_estimate,
+            "voices": cmd_voices}
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    # SIGTERM unwinds like Ctrl-C, so staged partial files are removed on the way out.
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except ArticleAudioError as error:
+        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROGRAM}: interrupted; nothing was published", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

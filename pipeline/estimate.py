@@ -1,0 +1,113 @@
+"""Duration estimate before synthesis: the spoken script at the voice's rate, plus every pause."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.engines.base import DurationModel
+from pipeline.settings import RenderSettings
+from pipeline.synthesize import clause_pieces
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_PAUSE_MARK = re.compile(r"[,;:()]|\s[-–—]\s|\.\.\.")
+_SPELLED = re.compile(r"^[A-Z]{2,5}$")
+#: Letters whose names take more than one syllable when an initialism is spelled out.
+_LETTER_SYLLABLES = {"w": 3}
+
+
+@dataclass(frozen=True)
+class Features:
+    """Countable properties of spoken text that predict how long an engine takes to say it."""
+
+    syllables: int
+    words: int
+    characters: int
+    pause_marks: int
+    pieces: int
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimate a player shows before anyone presses play."""
+
+    seconds: float
+    label: str
+
+
+def word_syllables(word: str) -> int:
+    """Syllables in one written word, by vowel groups with the common English corrections."""
+    if word.isdigit():
+        return _number_syllables(word)
+    if _SPELLED.match(word):
+        return sum(_LETTER_SYLLABLES.get(letter, 1) for letter in word.lower())
+    lower = word.lower()
+    count = len(_VOWEL_GROUP.findall(lower))
+    if lower.endswith("e") and not lower.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1  # silent final e
+    if lower.endswith(("ed", "es")) and count > 1 and not lower.endswith(("ted", "ded", "ses", "zes", "ces", "ges")):
+        count -= 1
+    return max(1, count)
+
+
+def _number_syllables(digits: str) -> int:
+    # Digits are read as number words; about one and a half syllables per digit, more for long numbers.
+    return max(1, round(1.6 * len(digits.lstrip("0") or "0")))
+
+
+def features(text: str, max_piece_chars: int = 300) -> Features:
+    """Count the features of one sentence's spoken text."""
+    words = _WORD.findall(text)
+    pieces = clause_pieces(text, max_piece_chars)
+    return Features(
+        syllables=sum(word_syllables(word) for word in words),
+        words=len(words),
+        characters=sum(len(piece) for piece in pieces),
+        pause_marks=len(_PAUSE_MARK.findall(text)),
+        pieces=len(pieces),
+    )
+
+
+def speech_seconds(feature: Features, model: DurationModel, rate: int) -> float:
+    """How long the engine takes to say text with these features at this rate."""
+    at_reference = (
+        model.per_syllable * feature.syllables
+        + model.per_word * feature.words
+        + model.per_character * feature.characters
+        + model.per_pause_mark * feature.pause_marks
+        + model.per_piece * feature.pieces
+    )
+    return at_reference * model.reference_rate / rate
+
+
+def pause_plan(flags: Sequence[tuple[bool, bool]], settings: RenderSettings) -> tuple[int, ...]:
+    """The pause after each sentence, given (is_title, ends_paragraph) per sentence."""
+    last = len(flags) - 1
+    return tuple(
+        settings.pauses.after(is_title=title, ends_paragraph=ends, is_last=index == last)
+        for index, (title, ends) in enumerate(flags)
+    )
+
+
+def estimate_seconds(spoken: Sequence[str], pauses_ms: Sequence[int], model: DurationModel, settings: RenderSettings) -> float:
+    """Predicted length of the rendition: speech, clause gaps, pauses and the lead-in."""
+    total = settings.pauses.lead / 1000 + sum(pauses_ms) / 1000
+    for text in spoken:
+        feature = features(text, settings.max_piece_chars)
+        total += speech_seconds(feature, model, settings.rate)
+        total += (feature.pieces - 1) * settings.pauses.clause / 1000
+    return total
+
+
+def duration_label(seconds: float) -> str:
+    """The label a news site shows: whole minutes, and never less than one."""
+    minutes = max(1, math.floor(seconds / 60 + 0.5))
+    return f"Estimated {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def make_estimate(seconds: float) -> Estimate:
+    """Seconds rounded for display, with their label."""
+    return Estimate(seconds=round(seconds, 1), label=duration_label(seconds))

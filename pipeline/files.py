@@ -1,0 +1,94 @@
+"""Atomic output: every file is written beside its destination and renamed into place only when complete."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.errors import ExportError, OutputError
+
+PARTIAL_SUFFIX = ".partial"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+class StagedOutputs:
+    """Stage several output files, then publish them all at once; on failure nothing is left behind."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def stage(self, destination: Path, write: Callable[[Path], None]) -> None:
+        """Call `write` with a temporary path beside `destination`; keep it for `publish`."""
+        destination = Path(destination)
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX, dir=destination.parent)
+        except OSError as error:
+            raise write_error(destination, error) from None
+        os.close(handle)
+        partial = Path(name)
+        self._staged.append((partial, destination))
+        os.chmod(partial, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
+        try:
+            write(partial)
+        except OSError as error:
+            raise write_error(destination, error) from None
+
+    def stage_text(self, destination: Path, text: str) -> None:
+        """Stage a UTF-8 text file."""
+        self.stage(destination, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+    def publish(self) -> None:
+        """Rename every staged file onto its destination."""
+        for partial, destination in self._staged:
+            try:
+                os.replace(partial, destination)
+            except OSError as error:
+                raise write_error(destination, error) from None
+        self._staged.clear()
+
+    def discard(self) -> None:
+        """Remove every staged file that was not published."""
+        for partial, _ in self._staged:
+            partial.unlink(missing_ok=True)
+        self._staged.clear()
+
+    def __enter__(self) -> StagedOutputs:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.discard()
+
+
+def write_error(path: Path, error: OSError) -> ExportError:
+    """Turn an OSError while writing into a one-line ExportError that says what to do."""
+    if error.errno == errno.ENOSPC:
+        return ExportError(f"{path}: no space left on the device; free some space or write elsewhere with -o")
+    return ExportError(f"{path}: could not be written ({error.strerror or error}); check the folder")
+
+
+def check_writable_folder(folder: Path) -> None:
+    """Create the output folder if needed and make sure files can be created in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create the output folder ({error.strerror}); choose another with -o") from None
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder; choose another output path with -o")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{folder}: the output folder is not writable; fix its permissions or choose another with -o")
+
+
+def remove_stale_partials(folder: Path, stem: str, older_than_seconds: float = 900) -> None:
+    """Remove temporary files that a killed earlier run left for this stem (not a running one's)."""
+    now = time.time()
+    for leftover in folder.glob(f".{stem}.*{PARTIAL_SUFFIX}"):
+        try:
+            if now - leftover.stat().st_mtime > older_than_seconds:
+                leftover.unlink()
+        except OSError:
+            pass

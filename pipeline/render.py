@@ -1,0 +1,140 @@
+"""The orchestrator: article to published rendition, one stage after another."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.article import Article
+from pipeline.engines import Engine, get_engine, resolve_voice
+from pipeline.engines.base import DurationModel
+from pipeline.errors import InputError, UsageError
+from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_plan
+from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
+from pipeline.lexicon import Lexicon
+from pipeline.loudness import float_to_pcm16, normalize, pcm16_to_float
+from pipeline.report import RenderInfo, build_report, build_vtt, report_json
+from pipeline.script import ScriptSentence, build_script
+from pipeline.settings import DEFAULT_BITRATES, FORMATS, RenderSettings
+from pipeline.stitch import export_audio, stitch
+from pipeline.synthesize import synthesize_sentences
+
+DEFAULT_OUTPUT_FOLDER = Path("audio_out")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """Where a rendition was written, and its report."""
+
+    audio_path: Path
+    report_path: Path
+    captions_path: Path
+    report: dict
+
+
+def output_paths(out: Path) -> tuple[Path, Path]:
+    """The report and caption paths that go beside an audio file."""
+    return out.with_suffix(".json"), out.with_suffix(".vtt")
+
+
+def default_output(article: Article, settings: RenderSettings, folder: Path = DEFAULT_OUTPUT_FOLDER) -> Path:
+    """`audio_out/<stem>.<format>`."""
+    return folder / f"{article.name}.{settings.format}"
+
+
+def spoken_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ...]:
+    """The script, refusing an article with nothing to say."""
+    script = build_script(article, lexicon)
+    if not script:
+        raise InputError(f"{article.name}: the article has no words to speak")
+    return script
+
+
+def estimate_script(script: tuple[ScriptSentence, ...], model: DurationModel, settings: RenderSettings) -> Estimate:
+    """The duration estimate for a script, before synthesis."""
+    pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
+    return make_estimate(estimate_seconds([s.spoken for s in script], pauses, model, settings))
+
+
+def check_settings(settings: RenderSettings) -> None:
+    """Refuse settings no engine can use."""
+    if settings.format not in FORMATS:
+        raise UsageError(f"unknown format {settings.format!r}; choose one of: {', '.join(FORMATS)}")
+    if not 80 <= settings.rate <= 450:
+        raise UsageError(f"rate {settings.rate} is out of range; give words per minute between 80 and 450")
+
+
+def render(
+    article: Article,
+    *,
+    lexicon: Lexicon,
+    settings: RenderSettings = RenderSettings(),
+    out: Path | None = None,
+    engine: Engine | None = None,
+) -> RenderResult:
+    """Render an article: split, lexicon, normalize, synthesize, stitch, normalize loudness, export."""
+    check_settings(settings)
+    out = Path(out) if out is not None else default_output(article, settings)
+    check_writable_folder(out.parent)
+    remove_stale_partials(out.parent, out.stem)
+    script = spoken_script(article, lexicon)
+    own_engine = engine is None
+    engine = engine or get_engine(settings.engine)
+    try:
+        voice = resolve_voice(engine, settings.voice)
+        estimate = estimate_script(script, engine.duration_model, settings)
+        pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
+        spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
+        stitched = stitch(
+            spoken, pauses, lead_ms=settings.pauses.lead, clause_ms=settings.pauses.clause, sample_rate=engine.sample_rate
+        )
+        samples, loudness = normalize(
+            pcm16_to_float(stitched.audio.samples), stitched.audio.sample_rate, settings.loudness_lufs, settings.true_peak_dbfs
+        )
+        audio = dataclasses.replace(stitched.audio, samples=float_to_pcm16(samples))
+        bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
+        info = RenderInfo(
+            engine=engine.name,
+            engine_version=engine.version(),
+            voice=voice.id,
+            rate=settings.rate,
+            format=settings.format,
+            bitrate=bitrate,
+            lexicon=lexicon.path,
+            lexicon_sha256=lexicon.sha256,
+            pipeline_version=__version__,
+            pauses_ms=dataclasses.asdict(settings.pauses),
+            loudness_lufs=settings.loudness_lufs,
+            true_peak_dbfs=settings.true_peak_dbfs,
+        )
+    finally:
+        if own_engine:
+            engine.close()
+    title = article.title or article.name
+    report = build_report(
+        source=article.name,
+        input_sha256=article.sha256,
+        title=article.title,
+        output=out.name,
+        info=info,
+        estimate=estimate,
+        duration_seconds=audio.seconds,
+        loudness={
+            "input_lufs": round(loudness.input_lufs, 2),
+            "output_lufs": round(loudness.output_lufs, 2),
+            "true_peak_dbfs": round(loudness.output_true_peak_dbfs, 2),
+            "limited": loudness.limited,
+        },
+        script=script,
+        timings=stitched.timings,
+    )
+    report_path, captions_path = output_paths(out)
+    tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
+    with StagedOutputs() as outputs:
+        outputs.stage(out, lambda path: export_audio(audio, path, audio_format=settings.format, bitrate=bitrate, tags=tags))
+        outputs.stage_text(report_path, report_json(report))
+        outputs.stage_text(captions_path, build_vtt(script, stitched.timings))
+        outputs.publish()
+    return RenderResult(out, report_path, captions_path, report)

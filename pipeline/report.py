@@ -1,0 +1,92 @@
+"""The report (`<stem>.json`) and WebVTT captions (`<stem>.vtt`) that accompany a rendition."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from pipeline.estimate import Estimate
+from pipeline.script import ScriptSentence
+from pipeline.stitch import Timing
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RenderInfo:
+    """What produced a rendition, for the report's settings block."""
+
+    engine: str
+    engine_version: str
+    voice: str
+    rate: int
+    format: str
+    bitrate: str | None
+    lexicon: str | None
+    lexicon_sha256: str | None
+    pipeline_version: str
+    pauses_ms: dict[str, int]
+    loudness_lufs: float
+    true_peak_dbfs: float
+
+
+def build_report(
+    *,
+    source: str,
+    input_sha256: str,
+    title: str | None,
+    output: str,
+    info: RenderInfo,
+    estimate: Estimate,
+    duration_seconds: float,
+    loudness: dict[str, float | bool],
+    script: Sequence[ScriptSentence],
+    timings: Sequence[Timing],
+) -> dict:
+    """The report as a JSON-ready dict."""
+    return {
+        "report_version": REPORT_VERSION,
+        "source": source,
+        "input_sha256": input_sha256,
+        "title": title,
+        "output": output,
+        "settings": asdict(info),
+        "estimate": {"seconds": estimate.seconds, "label": estimate.label},
+        "duration_seconds": round(duration_seconds, 3),
+        "loudness": loudness,
+        "sentences": [
+            {
+                "paragraph": sentence.paragraph,
+                "text": sentence.text,
+                "spoken": sentence.spoken,
+                "start_ms": timing.start_ms,
+                "end_ms": timing.end_ms,
+                "lexicon": list(sentence.lexicon),
+            }
+            for sentence, timing in zip(script, timings, strict=True)
+        ],
+    }
+
+
+def report_json(report: dict) -> str:
+    """Serialize a report the way it is written to disk."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def vtt_timestamp(milliseconds: int) -> str:
+    """WebVTT timestamp hh:mm:ss.mmm."""
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def build_vtt(script: Sequence[ScriptSentence], timings: Sequence[Timing]) -> str:
+    """WebVTT captions: one cue per sentence, showing its written text."""
+    cues = ["WEBVTT", ""]
+    for number, (sentence, timing) in enumerate(zip(script, timings, strict=True), start=1):
+        # Cue text is escaped as WebVTT requires; joining lines keeps a blank line from ending the cue.
+        text = " ".join(sentence.text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        cues += [str(number), f"{vtt_timestamp(timing.start_ms)} --> {vtt_timestamp(timing.end_ms)}", text, ""]
+    return "\n".join(cues)

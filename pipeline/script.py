@@ -1,0 +1,48 @@
+"""The spoken script: every sentence's written text, what the engine is asked to say, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.article import Article
+from pipeline.lexicon import Lexicon, fired_entries
+from pipeline.normalize import normalize_pieces
+from pipeline.split import split_sentences
+
+
+@dataclass(frozen=True)
+class ScriptSentence:
+    """One sentence of the rendition, linked back to the written article."""
+
+    paragraph: int
+    text: str
+    spoken: str
+    lexicon: tuple[str, ...]
+    is_title: bool = False
+    ends_paragraph: bool = False
+
+
+def split_blocks(article: Article) -> tuple[tuple[str, ...], ...]:
+    """The article's blocks (title first) as sentences; the title is never split."""
+    body = tuple(split_sentences(paragraph) for paragraph in article.paragraphs)
+    return ((article.title,),) + body if article.title else body
+
+
+def build_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ...]:
+    """Split, apply the lexicon, then normalize: one ScriptSentence per written sentence."""
+    script = []
+    for number, sentences in enumerate(split_blocks(article)):
+        is_title = article.title is not None and number == 0
+        for position, text in enumerate(sentences):
+            pieces = lexicon.apply(text)
+            script.append(
+                ScriptSentence(
+                    paragraph=number,
+                    text=text,
+                    spoken=normalize_pieces(pieces),
+                    lexicon=fired_entries(pieces),
+                    is_title=is_title,
+                    ends_paragraph=position == len(sentences) - 1,
+                )
+            )
+    return tuple(sentence for sentence in script if sentence.spoken)
