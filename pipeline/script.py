@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.article import Article
 from pipeline.lexicon import Lexicon, fired_entries
 from pipeline.normalize import normalize_pieces
 from pipeline.split import split_sentences
+
+_SPEAKABLE = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -45,4 +48,5 @@ def build_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ..
                     ends_paragraph=position == len(sentences) - 1,
                 )
             )
-    return tuple(sentence for sentence in script if sentence.spoken)
+    # A "sentence" of punctuation alone has nothing to say; an engine would read it as silence or noise.
+    return tuple(sentence for sentence in script if _SPEAKABLE.search(sentence.spoken))

@@ -1,58 +1,372 @@
-"""Split paragraphs into sentences with nltk's Punkt, using parameters the project ships as data."""
+"""Split paragraphs into sentences: nltk Punkt gives the default decision, news-copy rules correct it."""
 
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterable
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.txt"
+ABBREVIATION_KINDS = frozenset({"", "title", "number", "time"})
+#: A bracket pair spanning more words than this is taken as stray punctuation, not an aside.
+MAX_PARENTHETICAL_TOKENS = 60
 
-#: Abbreviations that hold a sentence together only when a number follows ("No. 2", "Vol. 3").
-NUMBER_ONLY = frozenset({"no", "nos", "vol", "pp", "art", "fig", "ch"})
+#: Words that typically open a sentence: after an abbreviation or an initial they start a new one.
+SENTENCE_OPENERS = frozenset("""
+a an the this that these those there here it its he she they we i you his her their our my your
+but and or so yet nor for if as when while after before since although though because until unless
+in on at by from with without about among during despite over into through according
+however meanwhile still also then now later instead nonetheless moreover thus yes no not
+what who why how where which whose whether
+is are was were do does did can could will would should might must has have had
+all some many most both each every either neither one two three another other such few several
+only even just last today yesterday earlier elsewhere overall indeed perhaps otherwise nevertheless
+nobody everyone everybody someone somebody anyone nothing everything something none
+it's he's she's that's there's what's i'm we're they're you're don't didn't can't won't let's
+""".split())
+
+#: Capitalized words that carry a time of day on in the same sentence ("5 p.m. Monday").
+TIME_CONTINUATIONS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+et est edt ct cst cdt mt mst mdt pt pst pdt akst hst gmt utc bst cet cest
+eastern central mountain pacific atlantic local
+""".split())
+
+#: Prepositions that open a fronted time phrase: "At 5 a.m. Mr. Smith left." is one sentence.
+TIME_PREPOSITIONS = frozenset("at by after before around until since from about near".split())
+
+#: Verbs of a quote's attribution: '"Why now?" Smith asked.' is one sentence.
+SPEECH_VERBS = frozenset("""
+said says asked asks told added adds replied replies shouted yelled cried screamed whispered
+wrote writes tweeted posted exclaimed answered argued warned declared insisted recalled explained
+continued noted demanded wondered
+""".split())
+
+_OPENING = "([{\"'“‘«"
+_CLOSING = ")]}\"'”’»"
+_QUOTES = "\"'”’»"
+_BRACKET_PAIRS = {")": "(", "]": "[", "}": "{"}
+_BULLETS = "•▪◦‣⁃∙"
+_ROMAN_NUMERALS = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+
+_ITEM_MARKER = re.compile(rf"^[{_BULLETS}]?(?:\((\w{{1,4}})\)|\[(\w{{1,4}})\]|(\w{{1,4}})(?:\.\)|[.)]))$")
+_BRACKETED_OMISSION = re.compile(r"[\[(](?:\.\.\.|…)[\])]")
+_INITIAL = re.compile(r"^[^\W\d_]$")
+_DOTTED_ACRONYM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
+_OPENER_WORD = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?")
+_SENTENCE_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly,$")  # "Previously," "Separately,"
+_CAMEL_CASE = re.compile(r"^[a-z]+[A-Z]")
+_NUMBER_START = re.compile(r"^[$€£¥#]?\d")
+_YEAR = re.compile(r"^\(?\d{4}\)?,?$")
+
+# Kinds of sentence end a token carries: whether it closes a sentence depends on the next word.
+_ABBREVIATION_LIKE = frozenset({"abbreviation", "title", "time", "number", "initial", "acronym"})
 
 
 def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> frozenset[str]:
     """Read the abbreviation table: one lowercase abbreviation per line, `#` starts a comment."""
-    entries = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip().lower().rstrip(".")
-        if entry:
-            entries.add(entry)
-    return frozenset(entries)
+    return frozenset(_read_abbreviation_table(path))
+
+
+def _read_abbreviation_table(path: Path) -> dict[str, str]:
+    table = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        kind = fields[1] if len(fields) > 1 else ""
+        if len(fields) > 2 or kind not in ABBREVIATION_KINDS:
+            raise ValueError(f"{path}:{number}: expected 'abbreviation [kind]', got {line!r}")
+        table[fields[0].lower().rstrip(".")] = kind
+    return table
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> PunktSentenceTokenizer:
+def _abbreviation_kinds() -> dict[str, str]:
+    return _read_abbreviation_table(ABBREVIATIONS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktSentenceTokenizer:
     params = PunktParameters()
-    params.abbrev_types = set(load_abbreviations())
+    # "no" is an abbreviation only before a number, so Punkt must keep ending sentences at "no."
+    params.abbrev_types = {abbr for abbr, kind in _abbreviation_kinds().items() if kind != "number"}
+    params.sent_starters = set(SENTENCE_OPENERS)
     return PunktSentenceTokenizer(params)
 
 
-_ENDS_NUMBER_ABBREVIATION = re.compile(r"\b(" + "|".join(sorted(NUMBER_ONLY)) + r")\.$", re.IGNORECASE)
-_STARTS_LOWER = re.compile(r"^[\"'“”‘’(\[]*[a-z]")
-
-
 def split_sentences(paragraph: str) -> tuple[str, ...]:
-    """Split one paragraph into its sentences, keeping every character but surrounding space."""
-    pieces = _tokenizer().tokenize(paragraph.strip())
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and _joins_previous(sentences[-1], piece):
-            sentences[-1] = sentences[-1] + " " + piece
-        else:
-            sentences.append(piece)
+    """Split one single-line paragraph into sentences; joined with spaces they give the paragraph back."""
+    matches = list(re.finditer(r"\S+", paragraph))
+    if not matches:
+        return ()
+    punkt_starts = {start for start, _ in _punkt().span_tokenize(paragraph)}
+    text = _Paragraph([m.group() for m in matches], [m.start() in punkt_starts for m in matches])
+    sentences, current = [], [text.tokens[0]]
+    for gap in range(len(text.tokens) - 1):
+        if text.decide(gap):
+            sentences.append(" ".join(current))
+            current = []
+        current.append(text.tokens[gap + 1])
+    sentences.append(" ".join(current))
     return tuple(sentences)
 
 
-def _joins_previous(previous: str, piece: str) -> bool:
-    if _STARTS_LOWER.match(piece):
-        return True  # '"Stop!" he said.' is one sentence
-    return bool(_ENDS_NUMBER_ABBREVIATION.search(previous) and piece[:1].isdigit())
-
-
-def split_paragraphs(paragraphs: tuple[str, ...] | list[str]) -> tuple[tuple[str, ...], ...]:
+def split_paragraphs(paragraphs: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     """Split each paragraph into sentences."""
     return tuple(split_sentences(paragraph) for paragraph in paragraphs)
+
+
+class _Paragraph:
+    """Tokens of one paragraph, what each one ends and begins with, and the decisions made so far."""
+
+    def __init__(self, tokens: list[str], punkt_starts: list[bool]):
+        self.tokens = tokens
+        self.punkt_starts = punkt_starts
+        self.starts = [True] + [False] * (len(tokens) - 1)
+        kinds = _abbreviation_kinds()
+        self.ends = [_sentence_end(tokens, i, kinds) for i in range(len(tokens))]
+        self.markers = [_item_marker(token) for token in tokens]
+        # Only a word after sentence-final punctuation or a list marker can open a sentence.
+        self.beginnings = [
+            _word_beginning(token) if index and (self.ends[index - 1] != "open" or self.markers[index]) else None
+            for index, token in enumerate(tokens)
+        ]
+        self.brackets = _enclosing_brackets(tokens)
+
+    def decide(self, gap: int) -> bool:
+        for rule in _RULES:
+            verdict = rule(self, gap)
+            if verdict is not None:
+                break
+        else:
+            verdict = self.punkt_starts[gap + 1]
+        self.starts[gap + 1] = verdict
+        return verdict
+
+    def sentence_start(self, index: int) -> int:
+        while not self.starts[index]:
+            index -= 1
+        return index
+
+
+def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
+    """What the token ends with: "open" (no terminal), "exclaim", "ellipsis", "omission", "word",
+    or an abbreviation kind (whose sentence end depends on the next word)."""
+    core = _BRACKETED_OMISSION.sub("", tokens[index]).rstrip(_CLOSING).lstrip(_OPENING)
+    if not core or core[-1] not in ".!?…":
+        return "open"
+    if core[-1] in "!?":
+        return "exclaim"
+    if core in (".", "...", "…"):
+        return _free_standing_dots(tokens, index)
+    if core.endswith(("..", "…")):
+        return "ellipsis"  # also "in the U.S.." where the sentence period follows an abbreviation
+    stem = core[:-1]
+    kind = kinds.get(stem.lower())
+    if kind == "title" and stem[0].islower():
+        kind = ""  # "a sales rep." is a word, "Rep. Smith" a title
+    if kind is not None:
+        return kind or "abbreviation"
+    if _INITIAL.match(stem):
+        # "40 C." is a unit, which ends sentences like any word; Punkt would take it for an initial.
+        # A year may still come before a name: "(C) 2018 S. Korgur".
+        quantity = tokens[index - 1] if index else ""
+        return "unit" if _NUMBER_START.match(quantity) and not _YEAR.match(quantity) else "initial"
+    if _DOTTED_ACRONYM.match(stem):
+        return "acronym"
+    return "word"
+
+
+def _free_standing_dots(tokens: list[str], index: int) -> str:
+    # Style guides: three spaced dots mark an omission inside a sentence, a fourth dot ends it.
+    first = index
+    while first > 0 and tokens[first - 1].rstrip(_CLOSING) in (".", "...", "…"):
+        first -= 1
+    dots = sum(len(token.rstrip(_CLOSING).replace("…", "...")) for token in tokens[first : index + 1])
+    if dots == 1:
+        return "word"
+    before = tokens[first - 1].rstrip(_CLOSING) if first else ""
+    if dots == 3 and before[-1:] not in (".", "!", "?"):
+        return "omission"
+    return "ellipsis"
+
+
+def _word_beginning(token: str) -> str:
+    """How the token begins a possible sentence: "number", "lower", "opener", "capital", "symbol"."""
+    if token[0] in _BULLETS or _item_marker(token):
+        return "capital"  # "(a)" or "[z]" opens a list item even in lowercase
+    word = token.lstrip(_OPENING)
+    if _NUMBER_START.match(word):
+        return "number"
+    if not any(char.isalnum() for char in word):
+        return "symbol"
+    if word[0].islower() and not _CAMEL_CASE.match(word):
+        return "lower"
+    opener = _OPENER_WORD.match(word.replace("’", "'"))
+    if (opener and opener.group().lower() in SENTENCE_OPENERS) or _SENTENCE_ADVERB.match(word):
+        return "opener"
+    return "capital"
+
+
+def _enclosing_brackets(tokens: list[str]) -> list[tuple[int, int] | None]:
+    """For each gap after a token: the (opening, closing) token indices of the innermost bracket around it."""
+    open_stack: list[tuple[str, int, int]] = []
+    closed_at: dict[int, int] = {}
+    snapshots = []
+    for index, token in enumerate(tokens):
+        for char in token:
+            if char in "([{":
+                open_stack.append((char, index, len(closed_at) + len(open_stack)))
+            elif char in _BRACKET_PAIRS and open_stack and open_stack[-1][0] == _BRACKET_PAIRS[char]:
+                closed_at[open_stack.pop()[2]] = index
+        snapshots.append(tuple(open_stack))
+    return [
+        next(
+            ((opened, closed_at[key]) for _, opened, key in reversed(stack)
+             if key in closed_at and closed_at[key] - opened <= MAX_PARENTHETICAL_TOKENS),
+            None,
+        )
+        for stack in snapshots
+    ]
+
+
+def _item_marker(token: str) -> tuple[str, set[tuple[str, int]]] | None:
+    """A list marker's shape ("#.", "(#)") and its possible (numbering, position) readings."""
+    match = _ITEM_MARKER.match(token)
+    if not match:
+        return None
+    label = next(group for group in match.groups() if group)
+    readings = set()
+    if label.isdigit():
+        readings.add(("digit", int(label)))
+    if len(label) == 1 and label in string.ascii_letters:
+        readings.add(("letter" + str(label.isupper()), ord(label.lower()) - ord("a") + 1))
+    if label.lower() in _ROMAN_NUMERALS and (label.islower() or label.isupper()):
+        readings.add(("roman" + str(label.isupper()), _ROMAN_NUMERALS.index(label.lower()) + 1))
+    return (token.replace(label, "#", 1), readings) if readings else None
+
+
+# Rules, in order: each returns True (split here), False (keep together) or None (no opinion).
+# When none has an opinion, Punkt's decision stands.
+Rule = Callable[[_Paragraph, int], "bool | None"]
+
+
+def _next_list_item(text: _Paragraph, gap: int) -> bool | None:
+    """A bullet, or the marker that follows the one opening this sentence ("1) ... 2) ..."), splits."""
+    if text.tokens[gap + 1][0] in _BULLETS:
+        return True
+    start = text.sentence_start(gap)
+    following = text.markers[gap + 1]
+    opening = text.markers[start]
+    # An item has words of its own, so "R. S. Kauffman" is not a list.
+    if following and opening and following[0] == opening[0] and gap > start:
+        if any((kind, place - 1) in opening[1] for kind, place in following[1]):
+            return True
+    return None
+
+
+def _no_sentence_end(text: _Paragraph, gap: int) -> bool | None:
+    return False if text.ends[gap] == "open" else None
+
+
+def _inside_brackets(text: _Paragraph, gap: int) -> bool | None:
+    """Brackets opened mid-sentence, or too short for two sentences, hold together: "(Sec. 4)"."""
+    around = text.brackets[gap]
+    if around is None:
+        return None
+    opened, closed = around
+    if not text.starts[opened] or gap - opened + 1 < 2 or closed - gap < 2:
+        return False
+    return None
+
+
+def _continues_in_lowercase(text: _Paragraph, gap: int) -> bool | None:
+    """'"Stop!" he said.', "e.g. the", "5 p.m. on" go on; sentences also never start with a dash."""
+    return False if text.beginnings[gap + 1] in ("lower", "symbol") else None
+
+
+def _after_item_marker(text: _Paragraph, gap: int) -> bool | None:
+    """A list marker that opens a sentence stays with its item: "A. The first point."""
+    start = text.sentence_start(gap)
+    if all(text.markers[index] or text.tokens[index] in _BULLETS for index in range(start, gap + 1)):
+        return False
+    return None
+
+
+def _omission(text: _Paragraph, gap: int) -> bool | None:
+    return False if text.ends[gap] == "omission" else None
+
+
+def _quote_attribution(text: _Paragraph, gap: int) -> bool | None:
+    """'"Why now?" Smith asked.' and '"Stop!" Mr. Jones shouted.' are one sentence."""
+    if text.ends[gap] != "exclaim" or text.tokens[gap][-1] not in _QUOTES:
+        return None
+    if text.beginnings[gap + 1] != "capital":
+        return None  # '"Is it over?" Nobody replied.' starts anew
+    for token in text.tokens[gap + 1 : gap + 5]:
+        word = token.strip(string.punctuation + "“”‘’")
+        if word.lower() in SPEECH_VERBS:
+            return False
+        if not word[:1].isupper():
+            return None
+    return None
+
+
+def _certain_end(text: _Paragraph, gap: int) -> bool | None:
+    return True if text.ends[gap] in ("exclaim", "ellipsis", "unit") else None
+
+
+def _abbreviation_before_number(text: _Paragraph, gap: int) -> bool | None:
+    """ "No. 2", "Dec. 14", "p. 55", "no. A13" hold together."""
+    end = text.ends[gap]
+    following = text.tokens[gap + 1]
+    if end == "number" and any(char.isdigit() for char in following):
+        return False
+    if end in _ABBREVIATION_LIKE and text.beginnings[gap + 1] == "number":
+        return False
+    return None
+
+
+def _title_before_name(text: _Paragraph, gap: int) -> bool | None:
+    return False if text.ends[gap] == "title" else None
+
+
+def _time_of_day(text: _Paragraph, gap: int) -> bool | None:
+    """ "5 p.m. Monday" goes on; "at 5 p.m. Police said" is a new sentence."""
+    if text.ends[gap] != "time":
+        return None
+    start = text.sentence_start(gap)
+    if gap - start <= 3 and text.tokens[start].lower() in TIME_PREPOSITIONS:
+        return False
+    word = text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation)
+    return word.lower() not in TIME_CONTINUATIONS
+
+
+def _abbreviation_before_capital(text: _Paragraph, gap: int) -> bool | None:
+    """ "U.S. President", "J.D. Salinger", "Ont. Premier" go on; "Co. It closed" starts anew."""
+    if text.ends[gap] in ("abbreviation", "initial", "acronym"):
+        return text.beginnings[gap + 1] == "opener"
+    return None
+
+
+_RULES: tuple[Rule, ...] = (
+    _next_list_item,
+    _no_sentence_end,
+    _inside_brackets,
+    _continues_in_lowercase,
+    _after_item_marker,
+    _omission,
+    _quote_attribution,
+    _certain_end,
+    _abbreviation_before_number,
+    _title_before_name,
+    _time_of_day,
+    _abbreviation_before_capital,
+)

@@ -13,6 +13,7 @@ from pipeline.engines.base import Audio, Engine, Voice
 SILENCE_THRESHOLD = 328
 #: Silence kept at each trimmed edge so consonant onsets and releases are not clipped.
 EDGE_MARGIN_SECONDS = 0.02
+_SPEAKABLE = re.compile(r"[^\W_]")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
 
 
@@ -27,7 +28,7 @@ def clause_pieces(text: str, max_chars: int) -> tuple[str, ...]:
     """Cut text longer than max_chars at clause punctuation (or spaces) into pieces of at most max_chars."""
     text = " ".join(text.split())
     if len(text) <= max_chars:
-        return (text,) if text else ()
+        return (text,) if _SPEAKABLE.search(text) else ()
     pieces: list[str] = []
     current = ""
     for clause in _CLAUSE_BREAK.split(text):
@@ -39,7 +40,7 @@ def clause_pieces(text: str, max_chars: int) -> tuple[str, ...]:
                 current = f"{current} {part}" if current else part
     if current:
         pieces.append(current)
-    return tuple(pieces)
+    return tuple(piece for piece in pieces if _SPEAKABLE.search(piece))
 
 
 def _fit(clause: str, max_chars: int) -> Iterator[str]:

@@ -17,11 +17,11 @@ from pipeline.errors import EngineError
 #: Calibrated by benchmarks/calibrate_estimate.py against this engine's real output at 170 wpm.
 ESPEAK_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    per_syllable=0.2,
-    per_word=0.0,
-    per_character=0.0,
-    per_pause_mark=0.15,
-    per_piece=0.0,
+    per_syllable=0.18386,
+    per_word=0.00647,
+    per_character=0.00142,
+    per_pause_mark=0.26566,
+    per_piece=0.29030,
 )
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_VOICE = "gmw/en-us"
@@ -78,6 +78,12 @@ class EspeakEngine:
         except Exception as error:
             raise EngineError(f"pyttsx3 could not start espeak-ng ({error}); reinstall espeakng-loader") from None
 
+    def _wait_until_idle(self) -> None:
+        """Let espeak-ng's thread finish the last utterance: pyttsx3 cancels a new one if it still runs."""
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+
     def _on_finished(self, name=None, completed=False) -> None:
         if completed:
             self._finished.set()
@@ -116,6 +122,7 @@ class EspeakEngine:
             self._current = (voice_id, rate)
         path = Path(self._tempdir.name) / "piece.wav"
         path.unlink(missing_ok=True)
+        self._wait_until_idle()
         self._finished.clear()
         # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our --json output.
         with contextlib.redirect_stdout(io.StringIO()):

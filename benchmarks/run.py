@@ -1,0 +1,73 @@
+"""Benchmarks, each a ratio against a reference measured in the same run (machines here are shared).
+
+Run: make bench   (or .venv/bin/python benchmarks/run.py [--repeat N])
+
+render: `article-audio render` of a ~600-word article to MP3 in a fresh process, against the floor:
+the same libespeak-ng speaking the whole text in one call, piped into the same ffmpeg binary with the
+same voice, rate and MP3 settings. Target: at most 1.5 times the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.engines.espeak import DEFAULT_VOICE  # noqa: E402
+from pipeline.settings import DEFAULT_BITRATES, DEFAULT_RATE  # noqa: E402
+from pipeline.stitch import ffmpeg_executable  # noqa: E402
+
+ARTICLE = HERE / "article_600.md"
+
+
+def timed(command: list[str] | str, repeat: int) -> list[float]:
+    """Wall-clock seconds of each of `repeat` runs of a command (a list, or a shell string)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, shell=isinstance(command, str), check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_render(repeat: int) -> None:
+    """Render vs the espeak-ng + ffmpeg floor, interleaved so load hits both alike."""
+    out = Path(tempfile.mkdtemp(prefix="article-audio-bench-"))
+    python = sys.executable
+    cli = Path(python).with_name("article-audio")
+    render = [str(cli), "render", str(ARTICLE), "-o", str(out / "render.mp3")]
+    floor = (
+        f"{shlex.quote(python)} {shlex.quote(str(HERE / 'espeak_floor.py'))} {shlex.quote(str(ARTICLE))} "
+        f"{DEFAULT_VOICE} {DEFAULT_RATE} | {shlex.quote(ffmpeg_executable())} -loglevel error -y -f s16le -ar 22050 "
+        f"-ac 1 -i - -c:a libmp3lame -b:a {DEFAULT_BITRATES['mp3']} {shlex.quote(str(out / 'floor.mp3'))}"
+    )
+    timed(render, 1), timed(floor, 1)  # warm the file cache for both
+    render_times, floor_times = [], []
+    for _ in range(repeat):
+        render_times += timed(render, 1)
+        floor_times += timed(floor, 1)
+    words = len(ARTICLE.read_text(encoding="utf-8").split())
+    render_median, floor_median = statistics.median(render_times), statistics.median(floor_times)
+    print(f"render   {words} words -> mp3: median {render_median:.3f} s over {repeat} runs")
+    print(f"floor    espeak-ng one call | ffmpeg mp3: median {floor_median:.3f} s")
+    print(f"ratio    render / floor = {render_median / floor_median:.2f} (target <= 1.5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    bench_render(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
