@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.engines.espeak import DEFAULT_VOICE  # noqa: E402
 from pipeline.settings import DEFAULT_BITRATES, DEFAULT_RATE  # noqa: E402
-from pipeline.stitch import ffmpeg_executable  # noqa: E402
+from pipeline.encode import ffmpeg_executable  # noqa: E402
 
 ARTICLE = HERE / "article_600.md"
 

@@ -22,17 +22,22 @@ class StagedOutputs:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
 
-    def stage(self, destination: Path, write: Callable[[Path], None]) -> None:
-        """Call `write` with a temporary path beside `destination`; keep it for `publish`."""
+    def reserve(self, destination: Path) -> Path:
+        """A new temporary path beside `destination`, to be renamed onto it by `publish`."""
         destination = Path(destination)
         try:
             handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX, dir=destination.parent)
+            os.close(handle)
+            os.chmod(name, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
         except OSError as error:
             raise write_error(destination, error) from None
-        os.close(handle)
         partial = Path(name)
         self._staged.append((partial, destination))
-        os.chmod(partial, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
+        return partial
+
+    def stage(self, destination: Path, write: Callable[[Path], None]) -> None:
+        """Call `write` with a temporary path beside `destination`; keep it for `publish`."""
+        partial = self.reserve(destination)
         try:
             write(partial)
         except OSError as error:

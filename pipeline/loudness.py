@@ -177,3 +177,84 @@ def pcm16_to_float(data: bytes) -> np.ndarray:
 def float_to_pcm16(samples: np.ndarray) -> bytes:
     """Float samples to signed 16-bit PCM bytes, rounding and clipping."""
     return np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+
+
+class StreamingLeveler:
+    """Normalize loudness while audio streams: set the gain from a warm-up stretch, then gain and limit each chunk.
+
+    The whole rendition is measured at the end; when the warm-up guess missed the target by more than
+    `tolerance_lu`, `relevel` gives the whole audio again, normalized in one pass.
+    """
+
+    def __init__(self, rate: int, target_lufs: float, ceiling_dbfs: float, *, warmup_seconds: float = 20.0,
+                 tolerance_lu: float = 0.5) -> None:
+        self.rate = rate
+        self.target_lufs = target_lufs
+        self.ceiling_dbfs = ceiling_dbfs
+        self.tolerance_lu = tolerance_lu
+        self._ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)  # headroom for the lossy encoder's overshoot
+        self._warmup_frames = round(warmup_seconds * rate)
+        self._raw: list[np.ndarray] = []
+        self._out: list[np.ndarray] = []
+        self._pending: list[np.ndarray] = []
+        self._gain_db: float | None = None
+        self._limited = False
+
+    def process(self, pcm: bytes) -> bytes:
+        """Take raw PCM; return leveled PCM (empty while the warm-up is still being collected)."""
+        samples = pcm16_to_float(pcm)
+        self._raw.append(samples)
+        if self._gain_db is None:
+            self._pending.append(samples)
+            if sum(len(chunk) for chunk in self._pending) < self._warmup_frames:
+                return b""
+            return self._release_pending()
+        return self._level(samples)
+
+    def flush(self) -> bytes:
+        """Level whatever is still held back for the warm-up."""
+        return self._release_pending() if self._gain_db is None and self._pending else b""
+
+    def _release_pending(self) -> bytes:
+        warmup = np.concatenate(self._pending)
+        self._pending = []
+        measured = integrated_loudness(warmup, self.rate)
+        self._gain_db = self.target_lufs - measured if math.isfinite(measured) else 0.0
+        for _ in range(3):
+            # More gain means more limiting, which takes loudness back: converge on the warm-up.
+            trial, limited = limit_true_peak(warmup * 10 ** (self._gain_db / 20), self._ceiling)
+            achieved = integrated_loudness(trial, self.rate) if limited else self.target_lufs
+            if not math.isfinite(achieved) or abs(achieved - self.target_lufs) < 0.1:
+                break
+            self._gain_db += self.target_lufs - achieved
+        return self._level(warmup)
+
+    def _level(self, samples: np.ndarray) -> bytes:
+        out, limited = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
+        self._limited |= limited
+        self._out.append(out)
+        return float_to_pcm16(out)
+
+    def result(self) -> LoudnessResult:
+        """Measure what was produced: input and output loudness, true peak, gain."""
+        raw = np.concatenate(self._raw) if self._raw else np.zeros(0)
+        out = np.concatenate(self._out) if self._out else np.zeros(0)
+        peak = true_peak(out)
+        return LoudnessResult(
+            input_lufs=integrated_loudness(raw, self.rate),
+            output_lufs=integrated_loudness(out, self.rate),
+            output_true_peak_dbfs=20 * math.log10(max(peak, 1e-12)),
+            gain_db=self._gain_db or 0.0,
+            limited=self._limited,
+        )
+
+    def needs_relevel(self, result: LoudnessResult) -> bool:
+        """Whether the streamed output missed the target loudness or the true-peak ceiling."""
+        if not math.isfinite(result.output_lufs):
+            return False
+        return abs(result.output_lufs - self.target_lufs) > self.tolerance_lu or result.output_true_peak_dbfs > self.ceiling_dbfs
+
+    def relevel(self) -> tuple[bytes, LoudnessResult]:
+        """The whole audio normalized in one pass, for a second encode."""
+        out, result = normalize(np.concatenate(self._raw), self.rate, self.target_lufs, self.ceiling_dbfs)
+        return float_to_pcm16(out), result

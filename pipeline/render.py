@@ -8,17 +8,18 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.article import Article
-from pipeline.engines import Engine, get_engine, resolve_voice
+from pipeline.encode import StreamEncoder
+from pipeline.engines import Engine, Voice, get_engine, resolve_voice
 from pipeline.engines.base import DurationModel
 from pipeline.errors import InputError, UsageError
 from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_plan
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon import Lexicon
-from pipeline.loudness import float_to_pcm16, normalize, pcm16_to_float
+from pipeline.loudness import LoudnessResult, StreamingLeveler
 from pipeline.report import RenderInfo, build_report, build_vtt, report_json
 from pipeline.script import ScriptSentence, build_script
 from pipeline.settings import DEFAULT_BITRATES, FORMATS, RenderSettings
-from pipeline.stitch import export_audio, stitch
+from pipeline.stitch import Stitcher, Timing
 from pipeline.synthesize import synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
@@ -74,7 +75,7 @@ def render(
     out: Path | None = None,
     engine: Engine | None = None,
 ) -> RenderResult:
-    """Render an article: split, lexicon, normalize, synthesize, stitch, normalize loudness, export."""
+    """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report."""
     check_settings(settings)
     out = Path(out) if out is not None else default_output(article, settings)
     check_writable_folder(out.parent)
@@ -85,56 +86,97 @@ def render(
     try:
         voice = resolve_voice(engine, settings.voice)
         estimate = estimate_script(script, engine.duration_model, settings)
-        pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
-        spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
-        stitched = stitch(
-            spoken, pauses, lead_ms=settings.pauses.lead, clause_ms=settings.pauses.clause, sample_rate=engine.sample_rate
-        )
-        samples, loudness = normalize(
-            pcm16_to_float(stitched.audio.samples), stitched.audio.sample_rate, settings.loudness_lufs, settings.true_peak_dbfs
-        )
-        audio = dataclasses.replace(stitched.audio, samples=float_to_pcm16(samples))
-        bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
-        info = RenderInfo(
-            engine=engine.name,
-            engine_version=engine.version(),
-            voice=voice.id,
-            rate=settings.rate,
-            format=settings.format,
-            bitrate=bitrate,
-            lexicon=lexicon.path,
-            lexicon_sha256=lexicon.sha256,
-            pipeline_version=__version__,
-            pauses_ms=dataclasses.asdict(settings.pauses),
-            loudness_lufs=settings.loudness_lufs,
-            true_peak_dbfs=settings.true_peak_dbfs,
-        )
+        with StagedOutputs() as outputs:
+            audio_partial = outputs.reserve(out)
+            produced = _synthesize_and_encode(script, engine, voice, settings, audio_partial, title=article.title or article.name)
+            info = _render_info(engine, voice, settings, lexicon)
+            report = build_report(
+                source=article.name,
+                input_sha256=article.sha256,
+                title=article.title,
+                output=out.name,
+                info=info,
+                estimate=estimate,
+                duration_seconds=produced.frames / engine.sample_rate,
+                loudness={
+                    "input_lufs": round(produced.loudness.input_lufs, 2),
+                    "output_lufs": round(produced.loudness.output_lufs, 2),
+                    "true_peak_dbfs": round(produced.loudness.output_true_peak_dbfs, 2),
+                    "gain_db": round(produced.loudness.gain_db, 2),
+                    "limited": produced.loudness.limited,
+                    "passes": produced.passes,
+                },
+                script=script,
+                timings=produced.timings,
+            )
+            report_path, captions_path = output_paths(out)
+            outputs.stage_text(report_path, report_json(report))
+            outputs.stage_text(captions_path, build_vtt(script, produced.timings))
+            outputs.publish()
     finally:
         if own_engine:
             engine.close()
-    title = article.title or article.name
-    report = build_report(
-        source=article.name,
-        input_sha256=article.sha256,
-        title=article.title,
-        output=out.name,
-        info=info,
-        estimate=estimate,
-        duration_seconds=audio.seconds,
-        loudness={
-            "input_lufs": round(loudness.input_lufs, 2),
-            "output_lufs": round(loudness.output_lufs, 2),
-            "true_peak_dbfs": round(loudness.output_true_peak_dbfs, 2),
-            "limited": loudness.limited,
-        },
-        script=script,
-        timings=stitched.timings,
-    )
-    report_path, captions_path = output_paths(out)
-    tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
-    with StagedOutputs() as outputs:
-        outputs.stage(out, lambda path: export_audio(audio, path, audio_format=settings.format, bitrate=bitrate, tags=tags))
-        outputs.stage_text(report_path, report_json(report))
-        outputs.stage_text(captions_path, build_vtt(script, stitched.timings))
-        outputs.publish()
     return RenderResult(out, report_path, captions_path, report)
+
+
+@dataclass(frozen=True)
+class _Produced:
+    frames: int
+    timings: tuple[Timing, ...]
+    loudness: LoudnessResult
+    passes: int
+
+
+def _synthesize_and_encode(
+    script: tuple[ScriptSentence, ...], engine: Engine, voice: Voice, settings: RenderSettings, path: Path, *, title: str
+) -> _Produced:
+    """Synthesize, stitch and level sentence by sentence while ffmpeg encodes on the other core."""
+    bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
+    tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
+
+    def encoder() -> StreamEncoder:
+        return StreamEncoder(path, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate, tags=tags)
+
+    pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
+    spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
+    stitcher = Stitcher(sample_rate=engine.sample_rate, clause_ms=settings.pauses.clause)
+    leveler = StreamingLeveler(engine.sample_rate, settings.loudness_lufs, settings.true_peak_dbfs)
+    stream = encoder()
+    try:
+        stream.write(leveler.process(stitcher.silence(settings.pauses.lead)))
+        timings = []
+        for sentence_audio, pause_ms in zip(spoken, pauses, strict=True):
+            pcm, timing = stitcher.sentence(sentence_audio, pause_ms)
+            timings.append(timing)
+            stream.write(leveler.process(pcm))
+        stream.write(leveler.flush())
+        loudness = leveler.result()  # measured while ffmpeg drains its queue
+        stream.finish()
+    except BaseException:
+        stream.abort()
+        raise
+    passes = 1
+    if leveler.needs_relevel(loudness):
+        pcm, loudness = leveler.relevel()
+        stream = encoder()
+        stream.write(pcm)
+        stream.finish()
+        passes = 2
+    return _Produced(stitcher.frames, tuple(timings), loudness, passes)
+
+
+def _render_info(engine: Engine, voice: Voice, settings: RenderSettings, lexicon: Lexicon) -> RenderInfo:
+    return RenderInfo(
+        engine=engine.name,
+        engine_version=engine.version(),
+        voice=voice.id,
+        rate=settings.rate,
+        format=settings.format,
+        bitrate=settings.bitrate or DEFAULT_BITRATES[settings.format],
+        lexicon=lexicon.path,
+        lexicon_sha256=lexicon.sha256,
+        pipeline_version=__version__,
+        pauses_ms=dataclasses.asdict(settings.pauses),
+        loudness_lufs=settings.loudness_lufs,
+        true_peak_dbfs=settings.true_peak_dbfs,
+    )

@@ -12,28 +12,26 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.txt"
 ABBREVIATION_KINDS = frozenset({"", "title", "number", "time"})
-#: A bracket pair spanning more words than this is taken as stray punctuation, not an aside.
+#: A bracket pair spanning more tokens than this is taken as stray punctuation, not an aside.
 MAX_PARENTHETICAL_TOKENS = 60
 
 #: Words that typically open a sentence: after an abbreviation or an initial they start a new one.
 SENTENCE_OPENERS = frozenset("""
 a an the this that these those there here it its he she they we i you his her their our my your
 but and or so yet nor for if as when while after before since although though because until unless
-in on at by from with without about among during despite over into through according
-however meanwhile still also then now later instead nonetheless moreover thus yes no not
-what who why how where which whose whether
-is are was were do does did can could will would should might must has have had
-all some many most both each every either neither one two three another other such few several
-only even just last today yesterday earlier elsewhere overall indeed perhaps otherwise nevertheless
-nobody everyone everybody someone somebody anyone nothing everything something none
+in on at by from with without about among during despite over into through according what who why
+how where which whose whether however meanwhile still also then now later instead nonetheless
+moreover thus yes no not is are was were do does did can could will would should might must has
+have had all some many most both each every either neither one two three another other such few
+several only even just last today yesterday earlier elsewhere overall indeed perhaps otherwise
+nevertheless nobody everyone everybody someone somebody anyone nothing everything something none
 it's he's she's that's there's what's i'm we're they're you're don't didn't can't won't let's
 """.split())
 
 #: Capitalized words that carry a time of day on in the same sentence ("5 p.m. Monday").
 TIME_CONTINUATIONS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
 et est edt ct cst cdt mt mst mdt pt pst pdt akst hst gmt utc bst cet cest
 eastern central mountain pacific atlantic local
 """.split())
@@ -43,9 +41,9 @@ TIME_PREPOSITIONS = frozenset("at by after before around until since from about 
 
 #: Verbs of a quote's attribution: '"Why now?" Smith asked.' is one sentence.
 SPEECH_VERBS = frozenset("""
-said says asked asks told added adds replied replies shouted yelled cried screamed whispered
-wrote writes tweeted posted exclaimed answered argued warned declared insisted recalled explained
-continued noted demanded wondered
+said says asked asks told added adds replied replies shouted yelled cried screamed whispered wrote
+writes tweeted posted exclaimed answered argued warned declared insisted recalled explained continued
+noted demanded wondered
 """.split())
 
 _OPENING = "([{\"'“‘«"
@@ -54,6 +52,7 @@ _QUOTES = "\"'”’»"
 _BRACKET_PAIRS = {")": "(", "]": "[", "}": "{"}
 _BULLETS = "•▪◦‣⁃∙"
 _ROMAN_NUMERALS = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+_ABBREVIATION_LIKE = frozenset({"abbreviation", "time", "number", "initial", "acronym"})
 
 _ITEM_MARKER = re.compile(rf"^[{_BULLETS}]?(?:\((\w{{1,4}})\)|\[(\w{{1,4}})\]|(\w{{1,4}})(?:\.\)|[.)]))$")
 _BRACKETED_OMISSION = re.compile(r"[\[(](?:\.\.\.|…)[\])]")
@@ -61,12 +60,9 @@ _INITIAL = re.compile(r"^[^\W\d_]$")
 _DOTTED_ACRONYM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
 _OPENER_WORD = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?")
 _SENTENCE_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly,$")  # "Previously," "Separately,"
-_CAMEL_CASE = re.compile(r"^[a-z]+[A-Z]")
+_CAMEL_CASE = re.compile(r"^[a-z]+[A-Z]")  # "iPhone sales rose." starts a sentence
 _NUMBER_START = re.compile(r"^[$€£¥#]?\d")
 _YEAR = re.compile(r"^\(?\d{4}\)?,?$")
-
-# Kinds of sentence end a token carries: whether it closes a sentence depends on the next word.
-_ABBREVIATION_LIKE = frozenset({"abbreviation", "title", "time", "number", "initial", "acronym"})
 
 
 def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> frozenset[str]:
@@ -78,12 +74,11 @@ def _read_abbreviation_table(path: Path) -> dict[str, str]:
     table = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         fields = line.split("#", 1)[0].split()
-        if not fields:
-            continue
         kind = fields[1] if len(fields) > 1 else ""
         if len(fields) > 2 or kind not in ABBREVIATION_KINDS:
             raise ValueError(f"{path}:{number}: expected 'abbreviation [kind]', got {line!r}")
-        table[fields[0].lower().rstrip(".")] = kind
+        if fields:
+            table[fields[0].lower().rstrip(".")] = kind
     return table
 
 
@@ -114,8 +109,7 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
             sentences.append(" ".join(current))
             current = []
         current.append(text.tokens[gap + 1])
-    sentences.append(" ".join(current))
-    return tuple(sentences)
+    return (*sentences, " ".join(current))
 
 
 def split_paragraphs(paragraphs: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -124,31 +118,25 @@ def split_paragraphs(paragraphs: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 
 
 class _Paragraph:
-    """Tokens of one paragraph, what each one ends and begins with, and the decisions made so far."""
+    """Tokens of one paragraph, how each may end or begin a sentence, and the decisions so far."""
 
     def __init__(self, tokens: list[str], punkt_starts: list[bool]):
         self.tokens = tokens
         self.punkt_starts = punkt_starts
         self.starts = [True] + [False] * (len(tokens) - 1)
-        kinds = _abbreviation_kinds()
-        self.ends = [_sentence_end(tokens, i, kinds) for i in range(len(tokens))]
+        self.ends = [_sentence_end(tokens, index, _abbreviation_kinds()) for index in range(len(tokens))]
         self.markers = [_item_marker(token) for token in tokens]
         # Only a word after sentence-final punctuation or a list marker can open a sentence.
         self.beginnings = [
-            _word_beginning(token) if index and (self.ends[index - 1] != "open" or self.markers[index]) else None
+            _word_beginning(token) if index and (self.ends[index - 1] != "none" or self.markers[index]) else None
             for index, token in enumerate(tokens)
         ]
         self.brackets = _enclosing_brackets(tokens)
 
     def decide(self, gap: int) -> bool:
-        for rule in _RULES:
-            verdict = rule(self, gap)
-            if verdict is not None:
-                break
-        else:
-            verdict = self.punkt_starts[gap + 1]
-        self.starts[gap + 1] = verdict
-        return verdict
+        verdict = next((v for v in (rule(self, gap) for rule in _RULES) if v is not None), None)
+        self.starts[gap + 1] = self.punkt_starts[gap + 1] if verdict is None else verdict
+        return self.starts[gap + 1]
 
     def sentence_start(self, index: int) -> int:
         while not self.starts[index]:
@@ -157,11 +145,11 @@ class _Paragraph:
 
 
 def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
-    """What the token ends with: "open" (no terminal), "exclaim", "ellipsis", "omission", "word",
-    or an abbreviation kind (whose sentence end depends on the next word)."""
+    """How the token may end a sentence: "none", "exclaim", "ellipsis", "word", "unit", or an
+    abbreviation kind, "initial" or "acronym" (which end one only before certain words)."""
     core = _BRACKETED_OMISSION.sub("", tokens[index]).rstrip(_CLOSING).lstrip(_OPENING)
     if not core or core[-1] not in ".!?…":
-        return "open"
+        return "none"
     if core[-1] in "!?":
         return "exclaim"
     if core in (".", "...", "…"):
@@ -169,19 +157,17 @@ def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
     if core.endswith(("..", "…")):
         return "ellipsis"  # also "in the U.S.." where the sentence period follows an abbreviation
     stem = core[:-1]
-    kind = kinds.get(stem.lower())
-    if kind == "title" and stem[0].islower():
-        kind = ""  # "a sales rep." is a word, "Rep. Smith" a title
+    kind = kinds.get(stem.lower(), kinds.get(stem.lower().rsplit("-", 1)[-1]))  # "Lt.-Col."
+    if kind == "title":
+        return "none" if stem[0].isupper() else "abbreviation"  # "Rep. Smith" but "a sales rep."
     if kind is not None:
         return kind or "abbreviation"
     if _INITIAL.match(stem):
-        # "40 C." is a unit, which ends sentences like any word; Punkt would take it for an initial.
-        # A year may still come before a name: "(C) 2018 S. Korgur".
+        # "40 C." is a unit, which ends sentences like any word (Punkt takes it for an initial);
+        # a year may still come before a name: "(C) 2018 S. Korgur".
         quantity = tokens[index - 1] if index else ""
         return "unit" if _NUMBER_START.match(quantity) and not _YEAR.match(quantity) else "initial"
-    if _DOTTED_ACRONYM.match(stem):
-        return "acronym"
-    return "word"
+    return "acronym" if _DOTTED_ACRONYM.match(stem) else "word"
 
 
 def _free_standing_dots(tokens: list[str], index: int) -> str:
@@ -193,9 +179,7 @@ def _free_standing_dots(tokens: list[str], index: int) -> str:
     if dots == 1:
         return "word"
     before = tokens[first - 1].rstrip(_CLOSING) if first else ""
-    if dots == 3 and before[-1:] not in (".", "!", "?"):
-        return "omission"
-    return "ellipsis"
+    return "none" if dots == 3 and before[-1:] not in (".", "!", "?") else "ellipsis"
 
 
 def _word_beginning(token: str) -> str:
@@ -226,15 +210,11 @@ def _enclosing_brackets(tokens: list[str]) -> list[tuple[int, int] | None]:
                 open_stack.append((char, index, len(closed_at) + len(open_stack)))
             elif char in _BRACKET_PAIRS and open_stack and open_stack[-1][0] == _BRACKET_PAIRS[char]:
                 closed_at[open_stack.pop()[2]] = index
-        snapshots.append(tuple(open_stack))
-    return [
-        next(
-            ((opened, closed_at[key]) for _, opened, key in reversed(stack)
-             if key in closed_at and closed_at[key] - opened <= MAX_PARENTHETICAL_TOKENS),
-            None,
-        )
-        for stack in snapshots
-    ]
+        snapshots.append(open_stack[:])
+    pairs = {key: (opened, closed_at[key]) for _, opened, key in
+             (entry for stack in snapshots for entry in stack)
+             if key in closed_at and closed_at[key] - opened <= MAX_PARENTHETICAL_TOKENS}
+    return [next((pairs[key] for _, _, key in reversed(stack) if key in pairs), None) for stack in snapshots]
 
 
 def _item_marker(token: str) -> tuple[str, set[tuple[str, int]]] | None:
@@ -259,32 +239,27 @@ Rule = Callable[[_Paragraph, int], "bool | None"]
 
 
 def _next_list_item(text: _Paragraph, gap: int) -> bool | None:
-    """A bullet, or the marker that follows the one opening this sentence ("1) ... 2) ..."), splits."""
+    """A bullet, or the marker after the one opening this sentence ("1) Buy 2) Sell"), starts an item."""
     if text.tokens[gap + 1][0] in _BULLETS:
         return True
     start = text.sentence_start(gap)
-    following = text.markers[gap + 1]
-    opening = text.markers[start]
-    # An item has words of its own, so "R. S. Kauffman" is not a list.
+    following, opening = text.markers[gap + 1], text.markers[start]
+    # An item has words of its own, so "R. S. Kauffman" is no list.
     if following and opening and following[0] == opening[0] and gap > start:
-        if any((kind, place - 1) in opening[1] for kind, place in following[1]):
-            return True
+        return any((kind, place - 1) in opening[1] for kind, place in following[1]) or None
     return None
 
 
 def _no_sentence_end(text: _Paragraph, gap: int) -> bool | None:
-    return False if text.ends[gap] == "open" else None
+    return False if text.ends[gap] == "none" else None
 
 
 def _inside_brackets(text: _Paragraph, gap: int) -> bool | None:
     """Brackets opened mid-sentence, or too short for two sentences, hold together: "(Sec. 4)"."""
-    around = text.brackets[gap]
-    if around is None:
+    if text.brackets[gap] is None:
         return None
-    opened, closed = around
-    if not text.starts[opened] or gap - opened + 1 < 2 or closed - gap < 2:
-        return False
-    return None
+    opened, closed = text.brackets[gap]
+    return False if not text.starts[opened] or gap - opened < 1 or closed - gap < 2 else None
 
 
 def _continues_in_lowercase(text: _Paragraph, gap: int) -> bool | None:
@@ -300,12 +275,8 @@ def _after_item_marker(text: _Paragraph, gap: int) -> bool | None:
     return None
 
 
-def _omission(text: _Paragraph, gap: int) -> bool | None:
-    return False if text.ends[gap] == "omission" else None
-
-
 def _quote_attribution(text: _Paragraph, gap: int) -> bool | None:
-    """'"Why now?" Smith asked.' and '"Stop!" Mr. Jones shouted.' are one sentence."""
+    """'"Why now?" Smith asked.' and '"Run!" Mr. Jones shouted.' are one sentence."""
     if text.ends[gap] != "exclaim" or text.tokens[gap][-1] not in _QUOTES:
         return None
     if text.beginnings[gap + 1] != "capital":
@@ -326,27 +297,19 @@ def _certain_end(text: _Paragraph, gap: int) -> bool | None:
 def _abbreviation_before_number(text: _Paragraph, gap: int) -> bool | None:
     """ "No. 2", "Dec. 14", "p. 55", "no. A13" hold together."""
     end = text.ends[gap]
-    following = text.tokens[gap + 1]
-    if end == "number" and any(char.isdigit() for char in following):
+    if end == "number" and any(char.isdigit() for char in text.tokens[gap + 1]):
         return False
-    if end in _ABBREVIATION_LIKE and text.beginnings[gap + 1] == "number":
-        return False
-    return None
-
-
-def _title_before_name(text: _Paragraph, gap: int) -> bool | None:
-    return False if text.ends[gap] == "title" else None
+    return False if end in _ABBREVIATION_LIKE and text.beginnings[gap + 1] == "number" else None
 
 
 def _time_of_day(text: _Paragraph, gap: int) -> bool | None:
-    """ "5 p.m. Monday" goes on; "at 5 p.m. Police said" is a new sentence."""
+    """ "5 p.m. Monday" goes on, and so does "At 5 a.m. Mr. Smith"; "at 5 p.m. Police said" splits."""
     if text.ends[gap] != "time":
         return None
     start = text.sentence_start(gap)
     if gap - start <= 3 and text.tokens[start].lower() in TIME_PREPOSITIONS:
         return False
-    word = text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation)
-    return word.lower() not in TIME_CONTINUATIONS
+    return text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation).lower() not in TIME_CONTINUATIONS
 
 
 def _abbreviation_before_capital(text: _Paragraph, gap: int) -> bool | None:
@@ -362,11 +325,9 @@ _RULES: tuple[Rule, ...] = (
     _inside_brackets,
     _continues_in_lowercase,
     _after_item_marker,
-    _omission,
     _quote_attribution,
     _certain_end,
     _abbreviation_before_number,
-    _title_before_name,
     _time_of_day,
     _abbreviation_before_capital,
 )

@@ -1,30 +1,18 @@
-"""Stitch and export: join sentence audio with pauses, then encode and tag the rendition with pydub."""
+"""Stitching with pydub: each sentence's pieces joined with clause gaps, followed by its pause."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.engines.base import Audio
-from pipeline.errors import ExportError
+from pipeline.errors import EngineError
 from pipeline.synthesize import SpokenAudio
 
 with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is not on PATH; we point it at the bundled binary below.
+    # pydub warns at import when ffmpeg is not on PATH; it never runs ffmpeg here (encode.py does).
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
-    from pydub.exceptions import CouldntEncodeError
-
-#: ffmpeg arguments per output format: codec choices a news player can play everywhere.
-FORMAT_OPTIONS = {
-    "mp3": {"format": "mp3", "codec": "libmp3lame", "parameters": ["-ac", "1", "-id3v2_version", "3"]},
-    "ogg": {"format": "ogg", "codec": "libopus", "parameters": ["-ac", "1", "-ar", "48000"]},
-    "wav": {"format": "wav", "codec": None, "parameters": []},
-}
 
 
 @dataclass(frozen=True)
@@ -35,88 +23,43 @@ class Timing:
     end_ms: int
 
 
-@dataclass(frozen=True)
-class Stitched:
-    """The joined rendition and each sentence's place in it."""
-
-    audio: Audio
-    timings: tuple[Timing, ...]
-
-
-def ffmpeg_executable() -> str:
-    """The ffmpeg to encode with: $ARTICLE_AUDIO_FFMPEG, the pinned imageio-ffmpeg binary, or one on PATH."""
-    configured = os.environ.get("ARTICLE_AUDIO_FFMPEG")
-    if configured:
-        return configured
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        found = shutil.which("ffmpeg")
-        if found:
-            return found
-    raise ExportError("ffmpeg is missing; run `make venv` (installs imageio-ffmpeg) or install ffmpeg on PATH")
-
-
 def silence_frames(milliseconds: int, sample_rate: int) -> int:
-    """How many samples a pause of this many milliseconds takes."""
-    return round(milliseconds * sample_rate / 1000)
+    """How many samples pydub gives a pause of this many milliseconds."""
+    return int(sample_rate * milliseconds / 1000)
 
 
-def stitch(
-    sentences: Iterable[SpokenAudio], pauses_after_ms: Sequence[int], *, lead_ms: int, clause_ms: int, sample_rate: int
-) -> Stitched:
-    """Join sentences in order: lead silence, then each sentence followed by its pause."""
-    parts: list[bytes] = [b"\x00\x00" * silence_frames(lead_ms, sample_rate)]
-    position = silence_frames(lead_ms, sample_rate)
-    timings = []
-    clause_gap = b"\x00\x00" * silence_frames(clause_ms, sample_rate)
-    for sentence, pause_ms in zip(sentences, pauses_after_ms, strict=True):
-        start = position
-        for index, piece in enumerate(sentence.pieces):
-            if piece.sample_rate != sample_rate:
-                raise ExportError(f"engine returned {piece.sample_rate} Hz audio, expected {sample_rate} Hz")
-            if index:
-                parts.append(clause_gap)
-                position += len(clause_gap) // 2
-            parts.append(piece.samples)
-            position += piece.frames
-        timings.append(Timing(_ms(start, sample_rate), _ms(position, sample_rate)))
-        pause = silence_frames(pause_ms, sample_rate)
-        parts.append(b"\x00\x00" * pause)
-        position += pause
-    return Stitched(Audio(b"".join(parts), sample_rate), tuple(timings))
+def _segment(audio: Audio) -> AudioSegment:
+    return AudioSegment(data=audio.samples, sample_width=2, frame_rate=audio.sample_rate, channels=1)
 
 
-def _ms(frames: int, sample_rate: int) -> int:
-    return round(frames * 1000 / sample_rate)
+class Stitcher:
+    """Joins sentences one at a time, keeping count of where each lands in the rendition."""
 
+    def __init__(self, *, sample_rate: int, clause_ms: int) -> None:
+        self.sample_rate = sample_rate
+        self.clause_ms = clause_ms
+        self.frames = 0
 
-def export_audio(audio: Audio, path: Path, *, audio_format: str, bitrate: str | None, tags: dict[str, str]) -> None:
-    """Encode audio into the file at `path` (the caller makes that a staged, temporary path)."""
-    options = FORMAT_OPTIONS[audio_format]
-    AudioSegment.converter = ffmpeg_executable()
-    segment = AudioSegment(data=audio.samples, sample_width=2, frame_rate=audio.sample_rate, channels=1)
-    try:
-        handle = segment.export(
-            str(path),
-            format=options["format"],
-            codec=options["codec"],
-            bitrate=bitrate,
-            parameters=list(options["parameters"]),
-            tags=tags or None,
-        )
-        handle.close()
-    except CouldntEncodeError as error:
-        if _disk_full(path):
-            raise ExportError(f"{path.parent}: no space left on the device; free some space or write elsewhere") from None
-        last_line = str(error).strip().splitlines()[-1] if str(error).strip() else "unknown error"
-        raise ExportError(f"ffmpeg could not encode {audio_format}: {last_line}") from None
+    def silence(self, milliseconds: int) -> bytes:
+        """A pause, as PCM, counted into the rendition."""
+        segment = AudioSegment.silent(duration=milliseconds, frame_rate=self.sample_rate)
+        self.frames += int(segment.frame_count())
+        return segment.raw_data
 
+    def sentence(self, spoken: SpokenAudio, pause_ms: int) -> tuple[bytes, Timing]:
+        """A sentence's pieces with clause gaps between them, then its pause; and where its speech sits."""
+        if any(piece.sample_rate != self.sample_rate for piece in spoken.pieces):
+            raise EngineError(f"the engine returned audio at another sample rate than {self.sample_rate} Hz")
+        gap = AudioSegment.silent(duration=self.clause_ms, frame_rate=self.sample_rate)
+        segments = [_segment(piece) for piece in spoken.pieces]
+        joined = segments[0] if segments else AudioSegment.silent(duration=0, frame_rate=self.sample_rate)
+        for segment in segments[1:]:
+            joined = joined + gap + segment
+        start = self.frames
+        self.frames += int(joined.frame_count())
+        timing = Timing(self.to_ms(start), self.to_ms(self.frames))
+        return joined.raw_data + self.silence(pause_ms), timing
 
-def _disk_full(path: Path) -> bool:
-    try:
-        return shutil.disk_usage(path.parent).free < 1024 * 1024
-    except OSError:
-        return False
+    def to_ms(self, frames: int) -> int:
+        """Frames to whole milliseconds."""
+        return round(frames * 1000 / self.sample_rate)

@@ -33,6 +33,8 @@ CASES = {
     "company ends sentence": ["The deal went to Harlow & Co.", "It closed on Friday."],
     "company mid sentence": ["Harlow & Co. shares fell 4 per cent."],
     "company name after Inc.": ["Shares of Nortek Inc. Class B rose."],
+    "sentence adverb after abbreviation": ["She works for Bristow Corp.", "Previously, she taught school."],
+    "hyphenated title": ["The unit is led by Lt.-Col. Ana Reyes."],
     "everyday word is not an abbreviation": ["The striker fell ill.", "Doctors said he will recover."],
     "et al.": ["The study by Novak et al. was cited twice."],
     "latin": ["Fees, e.g. parking and tolls, rose.", "Other costs, i.e. fuel, fell."],
@@ -51,6 +53,9 @@ CASES = {
     "time then zone": ["The launch is at 9:30 a.m. ET on Thursday."],
     "time ends sentence": ["The shop opens at 9 a.m.", "Customers lined up early."],
     "time then lowercase": ["The fire started at 2 a.m. near the docks."],
+    "fronted time phrase": ["At 6 a.m. Mr. Lund opened the gates."],
+    "unit letter ends sentence": ["The high was 38 C.", "Schools closed early."],
+    "year before initial": ["Copyright 2021 K. Ibsen Media."],
     # ellipses
     "ellipsis ends sentence": ["He paused...", "Then he left."],
     "unicode ellipsis": ["She waited…", "Nobody came."],
@@ -65,6 +70,7 @@ CASES = {
     "exclamation then lowercase attribution": ["“Stop!” he said."],
     "question then named attribution": ["“Why now?” Smith asked.", "Nobody answered."],
     "exclamation then titled attribution": ["“Run!” Mr. Okafor shouted."],
+    "question then new sentence": ["He asked, “Is that all?”", "Nobody replied."],
     "quote ends sentence": ["She said, “It is over.”", "Then she hung up."],
     "quote starts sentence": ["The room went quiet.", "“We are done here,” she said."],
     "quoted sentence inside": ["The sign read “Closed.” for the day."],
@@ -144,12 +150,15 @@ def test_abbreviation_table_ignores_comments_and_final_periods(tmp_path):
     assert load_abbreviations(table) == {"mr", "vol"}
 
 
-# Text made of words, sentence punctuation, quotes, brackets, dots and odd whitespace.
+# Text made of words, sentence punctuation, quotes, brackets and dots, glued or apart by odd whitespace.
 _PIECES = st.sampled_from(
-    ["Mr.", "U.S.", "no.", "No.", "2", "3.5", "A.", "i.", "(a)", "1)", "•", "...", ". . .", "…", "!", "?", ".",
-     "“", "”", '"', "'", "(", ")", "[", "]", "p.m.", "e.g.", "Smith", "the", "It", "said", "—", "\t", "  "]
+    ["Mr.", "U.S.", "no.", "No.", "2", "3.5", "A.", "i.", "(a)", "1)", "2)", "•", "...", ". . .", "…", "!", "?",
+     ".", "“", "”", '"', "'", "(", ")", "[", "]", "p.m.", "e.g.", "Smith", "the", "It", "said", "—", "40 C."]
 )
-_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=40).map(" ".join)
+_SEPARATORS = st.sampled_from(["", " ", "  ", "\t", "\u00a0", "\n"])
+_TEXT = st.lists(st.tuples(_SEPARATORS, st.one_of(_PIECES, st.text(max_size=6))), max_size=40).map(
+    lambda parts: "".join(separator + piece for separator, piece in parts)
+)
 
 
 @settings(max_examples=400, deadline=None)

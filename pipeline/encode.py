@@ -1,0 +1,126 @@
+"""Encoding with ffmpeg, streamed: audio is encoded on the second core while later sentences are synthesized."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from pipeline.errors import ExportError
+
+#: ffmpeg output options per format: codecs every news player can play.
+FORMAT_ARGUMENTS = {
+    "mp3": ["-c:a", "libmp3lame", "-id3v2_version", "3", "-f", "mp3"],
+    "ogg": ["-c:a", "libopus", "-ar", "48000", "-f", "ogg"],
+    "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
+}
+_QUEUE_CHUNKS = 4096
+
+
+def ffmpeg_executable() -> str:
+    """The ffmpeg to use: $ARTICLE_AUDIO_FFMPEG, the pinned imageio-ffmpeg binary, or one on PATH."""
+    configured = os.environ.get("ARTICLE_AUDIO_FFMPEG")
+    if configured:
+        return configured
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        found = shutil.which("ffmpeg")
+        if found:
+            return found
+    raise ExportError("ffmpeg is missing; run `make venv` (installs imageio-ffmpeg) or put ffmpeg on PATH")
+
+
+class StreamEncoder:
+    """Feed mono 16-bit PCM in pieces; ffmpeg encodes it to `path` as it arrives."""
+
+    def __init__(
+        self, path: Path, *, audio_format: str, sample_rate: int, bitrate: str | None, tags: dict[str, str]
+    ) -> None:
+        command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                   "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
+        for key, value in tags.items():
+            command += ["-metadata", f"{key}={value}"]
+        if bitrate:
+            command += ["-b:a", bitrate]
+        command += FORMAT_ARGUMENTS[audio_format] + [str(path)]
+        self.path = Path(path)
+        # ffmpeg's messages go to a file: a pipe nobody reads until the end could fill and stall it.
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors)
+        except OSError as error:
+            raise ExportError(f"ffmpeg could not be started ({error.strerror or error}); reinstall imageio-ffmpeg") from None
+        # A writer thread keeps synthesis from waiting on the pipe while ffmpeg catches up.
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_CHUNKS)
+        self._broken = False
+        self._writer = threading.Thread(target=self._pump, name="ffmpeg-writer", daemon=True)
+        self._writer.start()
+
+    def _pump(self) -> None:
+        assert self._process.stdin is not None
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                break
+            if self._broken:
+                continue
+            try:
+                self._process.stdin.write(chunk)
+            except (BrokenPipeError, OSError):
+                self._broken = True  # ffmpeg died; its stderr says why when we finish
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+
+    def write(self, pcm: bytes) -> None:
+        """Queue PCM for encoding."""
+        if pcm:
+            self._queue.put(pcm)
+
+    def finish(self) -> None:
+        """Wait for ffmpeg to write the whole file; raise ExportError if it failed."""
+        self._queue.put(None)
+        self._writer.join()
+        self._process.wait()
+        self._errors.seek(0)
+        errors = self._errors.read()
+        self._errors.close()
+        if self._process.returncode != 0:
+            lines = errors.decode("utf-8", "replace").strip().splitlines()
+            reason = lines[-1] if lines else f"exit status {self._process.returncode}"
+            if "No space left" in reason:
+                raise ExportError(f"{self.path.parent}: no space left on the device; free some space or write elsewhere")
+            raise ExportError(f"ffmpeg could not encode {self.path.name}: {reason}")
+
+    def abort(self) -> None:
+        """Stop ffmpeg without waiting for the file."""
+        self._broken = True
+        self._process.kill()
+        self._queue.put(None)
+        self._writer.join(timeout=5)
+        self._process.wait()
+        self._errors.close()
+
+
+def decode_to_pcm(path: Path, sample_rate: int | None = None) -> tuple[bytes, int]:
+    """Decode any audio file to mono 16-bit PCM with ffmpeg; used to verify renditions."""
+    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-ac", "1"]
+    rate = sample_rate
+    if rate is None:
+        probe = subprocess.run([ffmpeg_executable(), "-hide_banner", "-i", str(path)], capture_output=True, text=True)
+        found = re.search(r"(\d+) Hz", probe.stderr)
+        rate = int(found.group(1)) if found else 22050
+    command += ["-ar", str(rate), "-f", "s16le", "pipe:1"]
+    result = subprocess.run(command, capture_output=True)
+    if result.returncode != 0:
+        raise ExportError(f"ffmpeg could not decode {path}: {result.stderr.decode(errors='replace').strip()[-200:]}")
+    return result.stdout, rate
