@@ -1,15 +1,15 @@
-"""Fit the espeak-ng duration model to real synthesis, and report how well the estimate holds.
+"""Fit the espeak-ng duration model to real synthesis of the fitting corpus, and check it on held-out text.
 
-Run: .venv/bin/python benchmarks/calibrate_estimate.py [--rates 170,150,200]
-Synthesizes every sentence of the test corpus with the real engine, fits seconds per syllable, word,
-character, pause mark and piece by least squares, and prints the coefficients to paste into
-pipeline/engines/espeak.py.
+Run: .venv/bin/python benchmarks/calibrate_estimate.py
+Synthesizes every sentence of tests/fixtures/corpus/ with the real engine, fits seconds per vowel,
+consonant, stress, clause and word (features of espeak-ng's own phonemes) by least squares, prints the
+weights to paste into pipeline/engines/espeak.py, then checks the fit on tests/fixtures/heldout/ and at
+other rates.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -25,43 +25,44 @@ from pipeline.lexicon import EMPTY_LEXICON  # noqa: E402
 from pipeline.render import spoken_script  # noqa: E402
 from pipeline.synthesize import clause_pieces, trim_silence  # noqa: E402
 
-CORPUS = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md")) + [ROOT / "benchmarks" / "article_600.md"]
-FIELDS = ("syllables", "words", "characters", "pause_marks", "pieces")
+FITTING = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md"))
+HELD_OUT = sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.md"))
+FEATURES = ("vowels", "consonants", "stresses", "clauses", "words")
 
 
-def measure(rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and measured speech seconds for every sentence in the corpus."""
-    engine = get_engine("espeak")
+def measure(engine, paths, rate: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Per article: feature rows and measured (trimmed) speech seconds of every sentence."""
     voice = resolve_voice(engine, None)
-    rows, seconds = [], []
-    for path in CORPUS:
+    articles = []
+    for path in paths:
+        rows, seconds = [], []
         for sentence in spoken_script(read_article(path), EMPTY_LEXICON):
-            feature = features(sentence.spoken)
+            found = features(sentence.spoken, 300, lambda text: engine.phonemes(text, voice))
+            rows.append([found[name] for name in FEATURES])
             pieces = clause_pieces(sentence.spoken, 300)
-            rows.append([getattr(feature, name) for name in FIELDS])
-            seconds.append(sum(trim_silence(engine.synthesize(p, voice, rate)).seconds for p in pieces))
-    engine.close()
-    return np.array(rows, dtype=float), np.array(seconds)
+            seconds.append(sum(trim_silence(engine.synthesize(piece, voice, rate)).seconds for piece in pieces))
+        articles.append((path.stem, np.array(rows, dtype=float), np.array(seconds)))
+    return articles
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=170)
-    parser.add_argument("--check", default="140,200", help="other rates to check the rate scaling at")
+    parser.add_argument("--check-rates", default="140,200")
     args = parser.parse_args()
-    x, y = measure(args.rate)
-    coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
-    for name, value in zip(FIELDS, coefficients):
-        print(f"per_{name.rstrip('s') if name != 'pause_marks' else 'pause_mark'} = {value:.5f}")
-    predicted = x @ coefficients
-    error = (predicted - y) / y
-    print(f"rate {args.rate}: {len(y)} sentences, total predicted {predicted.sum():.1f} s vs measured {y.sum():.1f} s;"
-          f" per-sentence median |error| {np.median(np.abs(error)):.1%}")
-    for rate in (int(r) for r in args.check.split(",") if r):
-        xr, yr = measure(rate)
-        scaled = (xr @ coefficients) * args.rate / rate
-        print(f"rate {rate}: total predicted {scaled.sum():.1f} s vs measured {yr.sum():.1f} s "
-              f"({scaled.sum() / yr.sum() - 1:+.1%})")
+    engine = get_engine("espeak")
+    fitting = measure(engine, FITTING, args.rate)
+    x = np.vstack([rows for _, rows, _ in fitting])
+    y = np.concatenate([seconds for _, _, seconds in fitting])
+    weights, *_ = np.linalg.lstsq(x, y, rcond=None)
+    print("weights=(" + ", ".join(f'("{name}", {value:.5f})' for name, value in zip(FEATURES, weights)) + "),")
+    for label, rate, paths in [("held-out", args.rate, HELD_OUT)] + [
+        (f"held-out at {r}", int(r), HELD_OUT) for r in args.check_rates.split(",") if r
+    ]:
+        errors = [(rows @ weights).sum() * args.rate / rate / seconds.sum() - 1 for _, rows, seconds in measure(engine, paths, rate)]
+        print(f"{label}: speech-time error per article: median {np.median(np.abs(errors)):.1%}, "
+              f"worst {max(errors, key=abs):+.1%}")
+    engine.close()
 
 
 if __name__ == "__main__":

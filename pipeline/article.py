@@ -19,7 +19,9 @@ SAMPLE_ARTICLE = Path(__file__).parent / "data" / "sample_article.md"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
+# Bullets are dropped; an ordered list keeps its numbers, which a listener needs to hear.
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
+_NUMBERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+")
 _BLOCKQUOTE = re.compile(r"^\s{0,3}>\s?")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -144,9 +146,11 @@ def _blocks(text: str) -> list[tuple[str, str]]:
         if not line.strip() or _RULE.match(line):
             flush()
             continue
-        if _LIST_ITEM.match(line):
+        if _BULLET.match(line):
             flush()
-            line = _LIST_ITEM.sub("", line)
+            line = _BULLET.sub("", line)
+        elif _NUMBERED.match(line) and lines:
+            flush()
         lines.append(line)
     flush()
     return blocks

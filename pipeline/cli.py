@@ -159,13 +159,17 @@ def cmd_script(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     """Print the duration estimate."""
-    from pipeline.engines import engine_class
+    from pipeline.engines import get_engine, resolve_voice
     from pipeline.render import check_settings, estimate_script, spoken_script
 
     settings = _settings(args)
     check_settings(settings)
     script = spoken_script(read_article(args.article), _lexicon_for(args))
-    estimate = estimate_script(script, engine_class(settings.engine).duration_model, settings)
+    engine = get_engine(settings.engine)
+    try:
+        estimate = estimate_script(script, engine, resolve_voice(engine, settings.voice), settings)
+    finally:
+        engine.close()
     if args.json:
         print(json.dumps({"seconds": estimate.seconds, "label": estimate.label}))
     else:

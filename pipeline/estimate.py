@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.engines.base import DurationModel
@@ -17,17 +17,7 @@ _PAUSE_MARK = re.compile(r"[,;:()]|\s[-–—]\s|\.\.\.")
 _SPELLED = re.compile(r"^[A-Z]{2,5}$")
 #: Letters whose names take more than one syllable when an initialism is spelled out.
 _LETTER_SYLLABLES = {"w": 3}
-
-
-@dataclass(frozen=True)
-class Features:
-    """Countable properties of spoken text that predict how long an engine takes to say it."""
-
-    syllables: int
-    words: int
-    characters: int
-    pause_marks: int
-    pieces: int
+_IPA_VOWELS = frozenset("aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤ")
 
 
 @dataclass(frozen=True)
@@ -58,29 +48,42 @@ def _number_syllables(digits: str) -> int:
     return max(1, round(1.6 * len(digits.lstrip("0") or "0")))
 
 
-def features(text: str, max_piece_chars: int = 300) -> Features:
-    """Count the features of one sentence's spoken text."""
+def text_features(text: str, max_piece_chars: int = 300) -> dict[str, float]:
+    """Features any engine's text has: syllables, words, characters, pause marks, synthesis pieces."""
     words = _WORD.findall(text)
     pieces = clause_pieces(text, max_piece_chars)
-    return Features(
-        syllables=sum(word_syllables(word) for word in words),
-        words=len(words),
-        characters=sum(len(piece) for piece in pieces),
-        pause_marks=len(_PAUSE_MARK.findall(text)),
-        pieces=len(pieces),
-    )
+    return {
+        "syllables": sum(word_syllables(word) for word in words),
+        "words": len(words),
+        "characters": sum(len(piece) for piece in pieces),
+        "pause_marks": len(_PAUSE_MARK.findall(text)),
+        "pieces": len(pieces),
+    }
 
 
-def speech_seconds(feature: Features, model: DurationModel, rate: int) -> float:
-    """How long the engine takes to say text with these features at this rate."""
-    at_reference = (
-        model.per_syllable * feature.syllables
-        + model.per_word * feature.words
-        + model.per_character * feature.characters
-        + model.per_pause_mark * feature.pause_marks
-        + model.per_piece * feature.pieces
-    )
-    return at_reference * model.reference_rate / rate
+def phoneme_features(clauses: Sequence[str]) -> dict[str, float]:
+    """Features of the engine's own phonemes ("_"-separated IPA per clause): vowels, consonants, stresses, clauses."""
+    phonemes = [phoneme for clause in clauses for word in clause.split() for phoneme in word.split("_") if phoneme]
+    vowels = sum(1 for phoneme in phonemes if _IPA_VOWELS.intersection(phoneme))
+    return {
+        "vowels": vowels,
+        "consonants": len(phonemes) - vowels,
+        "stresses": sum(clause.count("ˈ") for clause in clauses),
+        "clauses": len(clauses),
+    }
+
+
+#: Turns text into the engine's phoneme clauses, or None when the engine has no phonemes.
+Phonemizer = Callable[[str], "Sequence[str] | None"]
+
+
+def features(text: str, max_piece_chars: int = 300, phonemizer: Phonemizer | None = None) -> dict[str, float]:
+    """Every feature of one sentence's spoken text that a duration model may weigh."""
+    found = text_features(text, max_piece_chars)
+    clauses = phonemizer(text) if phonemizer else None
+    if clauses is not None:
+        found.update(phoneme_features(clauses))
+    return found
 
 
 def pause_plan(flags: Sequence[tuple[bool, bool]], settings: RenderSettings) -> tuple[int, ...]:
@@ -92,13 +95,19 @@ def pause_plan(flags: Sequence[tuple[bool, bool]], settings: RenderSettings) -> 
     )
 
 
-def estimate_seconds(spoken: Sequence[str], pauses_ms: Sequence[int], model: DurationModel, settings: RenderSettings) -> float:
+def estimate_seconds(
+    spoken: Sequence[str],
+    pauses_ms: Sequence[int],
+    model: DurationModel,
+    settings: RenderSettings,
+    phonemizer: Phonemizer | None = None,
+) -> float:
     """Predicted length of the rendition: speech, clause gaps, pauses and the lead-in."""
     total = settings.pauses.lead / 1000 + sum(pauses_ms) / 1000
     for text in spoken:
-        feature = features(text, settings.max_piece_chars)
-        total += speech_seconds(feature, model, settings.rate)
-        total += (feature.pieces - 1) * settings.pauses.clause / 1000
+        found = features(text, settings.max_piece_chars, phonemizer)
+        total += model.seconds(found, settings.rate)
+        total += (found["pieces"] - 1) * settings.pauses.clause / 1000
     return total
 
 

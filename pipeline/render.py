@@ -10,7 +10,6 @@ from pipeline import __version__
 from pipeline.article import Article
 from pipeline.encode import StreamEncoder
 from pipeline.engines import Engine, Voice, get_engine, resolve_voice
-from pipeline.engines.base import DurationModel
 from pipeline.errors import InputError, UsageError
 from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_plan
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
@@ -53,10 +52,15 @@ def spoken_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, .
     return script
 
 
-def estimate_script(script: tuple[ScriptSentence, ...], model: DurationModel, settings: RenderSettings) -> Estimate:
-    """The duration estimate for a script, before synthesis."""
+def estimate_script(
+    script: tuple[ScriptSentence, ...], engine: Engine, voice: Voice, settings: RenderSettings
+) -> Estimate:
+    """The duration estimate for a script, before synthesis, from the engine's own reading where it has one."""
     pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
-    return make_estimate(estimate_seconds([s.spoken for s in script], pauses, model, settings))
+    seconds = estimate_seconds(
+        [s.spoken for s in script], pauses, engine.duration_model, settings, lambda text: engine.phonemes(text, voice)
+    )
+    return make_estimate(seconds)
 
 
 def check_settings(settings: RenderSettings) -> None:
@@ -85,7 +89,7 @@ def render(
     engine = engine or get_engine(settings.engine)
     try:
         voice = resolve_voice(engine, settings.voice)
-        estimate = estimate_script(script, engine.duration_model, settings)
+        estimate = estimate_script(script, engine, voice, settings)
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
             produced = _synthesize_and_encode(script, engine, voice, settings, audio_partial, title=article.title or article.name)

@@ -127,9 +127,9 @@ class _Paragraph:
         self.ends = [_sentence_end(tokens, index, _abbreviation_kinds()) for index in range(len(tokens))]
         self.markers = [_item_marker(token) for token in tokens]
         # Only a word after sentence-final punctuation or a list marker can open a sentence.
-        self.beginnings = [
-            _word_beginning(token) if index and (self.ends[index - 1] != "none" or self.markers[index]) else None
-            for index, token in enumerate(tokens)
+        self.beginnings = [None] + [
+            _word_beginning(token) if self.ends[index] != "none" or self.markers[index + 1] else None
+            for index, token in enumerate(tokens[1:])
         ]
         self.brackets = _enclosing_brackets(tokens)
 
@@ -235,7 +235,7 @@ def _item_marker(token: str) -> tuple[str, set[tuple[str, int]]] | None:
 
 # Rules, in order: each returns True (split here), False (keep together) or None (no opinion).
 # When none has an opinion, Punkt's decision stands.
-Rule = Callable[[_Paragraph, int], "bool | None"]
+_Rule = Callable[[_Paragraph, int], "bool | None"]
 
 
 def _next_list_item(text: _Paragraph, gap: int) -> bool | None:
@@ -319,7 +319,7 @@ def _abbreviation_before_capital(text: _Paragraph, gap: int) -> bool | None:
     return None
 
 
-_RULES: tuple[Rule, ...] = (
+_RULES: tuple[_Rule, ...] = (
     _next_list_item,
     _no_sentence_end,
     _inside_brackets,

@@ -152,8 +152,9 @@ def test_abbreviation_table_ignores_comments_and_final_periods(tmp_path):
 
 # Text made of words, sentence punctuation, quotes, brackets and dots, glued or apart by odd whitespace.
 _PIECES = st.sampled_from(
-    ["Mr.", "U.S.", "no.", "No.", "2", "3.5", "A.", "i.", "(a)", "1)", "2)", "•", "...", ". . .", "…", "!", "?",
-     ".", "“", "”", '"', "'", "(", ")", "[", "]", "p.m.", "e.g.", "Smith", "the", "It", "said", "—", "40 C."]
+    ["Mr.", "U.S.", "no.", "No.", "2", "3.5", "A.", "i.", "(a)", "1)", "2)", "•", "...", ". . .", "…",
+     "!", "?", ".", "“", "”", '"', "'", "(", ")", "[", "]", "p.m.", "e.g.", "Smith", "the", "It", "said",
+     "—", "40 C."]
 )
 _SEPARATORS = st.sampled_from(["", " ", "  ", "\t", "\u00a0", "\n"])
 _TEXT = st.lists(st.tuples(_SEPARATORS, st.one_of(_PIECES, st.text(max_size=6))), max_size=40).map(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Protocol
 
 from pipeline.errors import UsageError
@@ -39,14 +40,15 @@ class Audio:
 
 @dataclass(frozen=True)
 class DurationModel:
-    """How long an engine takes to say text at its reference rate: seconds per unit of each feature."""
+    """Seconds an engine takes per unit of each named text feature, at its reference rate."""
 
     reference_rate: int
-    per_syllable: float
-    per_word: float
-    per_character: float
-    per_pause_mark: float
-    per_piece: float
+    weights: tuple[tuple[str, float], ...]
+
+    def seconds(self, features: Mapping[str, float], rate: int) -> float:
+        """Predicted speech seconds for text with these features, spoken at `rate`."""
+        at_reference = sum(weight * features[name] for name, weight in self.weights)
+        return at_reference * self.reference_rate / rate
 
 
 class Engine(Protocol):
@@ -65,6 +67,9 @@ class Engine(Protocol):
 
     def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
         """Speak `text` with `voice` at `rate` words per minute; raise EngineError on failure."""
+
+    def phonemes(self, text: str, voice: Voice) -> tuple[str, ...] | None:
+        """The engine's own IPA reading of the text, one string per clause; None if it cannot say."""
 
     def close(self) -> None:
         """Release the engine's resources."""

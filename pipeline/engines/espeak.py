@@ -16,14 +16,10 @@ from types import SimpleNamespace
 from pipeline.engines.base import Audio, DurationModel, Voice
 from pipeline.errors import EngineError
 
-#: Calibrated by benchmarks/calibrate_estimate.py against this engine's real output at 170 wpm.
+#: Fitted by benchmarks/calibrate_estimate.py to this engine's real output at 170 words per minute.
 ESPEAK_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    per_syllable=0.18386,
-    per_word=0.00647,
-    per_character=0.00142,
-    per_pause_mark=0.26566,
-    per_piece=0.29030,
+    weights=(("vowels", 0.03579), ("consonants", 0.07000), ("stresses", 0.08339), ("clauses", 0.26990), ("words", 0.02282)),
 )
 DEFAULT_TIMEOUT_SECONDS = 60.0
 ATTEMPTS = 2
@@ -46,7 +42,32 @@ def load_espeak_library() -> str:
     except OSError as error:
         raise EngineError(f"libespeak-ng could not be loaded ({error}); reinstall espeakng-loader") from None
     library.espeak_Info.restype = ctypes.c_char_p
+    library.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+    global _library
+    _library = library
     return (library.espeak_Info(None) or b"unknown").decode()
+
+
+_library: ctypes.CDLL | None = None
+
+
+_IPA_WITH_SEPARATOR = (ord("_") << 8) | 0x02
+_CHARS_UTF8 = 1
+
+
+def text_to_phonemes(text: str) -> tuple[str, ...]:
+    """Clauses of IPA from libespeak-ng's espeak_TextToPhonemes, for the voice currently set."""
+    if _library is None:
+        raise EngineError("espeak-ng is not loaded")
+    buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+    pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+    clauses = []
+    while pointer.value:
+        result = _library.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _IPA_WITH_SEPARATOR)
+        if result:
+            clauses.append(result.decode("utf-8", "replace"))
+    return tuple(clauses)
 
 
 class EspeakEngine:
@@ -103,6 +124,14 @@ class EspeakEngine:
             self._finished.set()
         else:
             self._cancelled = True
+
+    def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
+        """espeak-ng's own reading of the text as IPA, one string per clause, phonemes separated by "_"."""
+        if self._current is None or self._current[0] != voice.id:
+            self._engine.setProperty("voice", voice.id)
+            self._current = (voice.id, self._engine.getProperty("rate"))
+        self._wait_until_idle()
+        return text_to_phonemes(text)
 
     def version(self) -> str:
         """pyttsx3 and espeak-ng versions."""

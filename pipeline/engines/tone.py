@@ -18,14 +18,7 @@ class ToneEngine:
     name = "tone"
     sample_rate = 22050
     default_voice = "tone/a4"
-    duration_model = DurationModel(
-        reference_rate=REFERENCE_RATE,
-        per_syllable=0.0,
-        per_word=0.0,
-        per_character=SECONDS_PER_CHARACTER,
-        per_pause_mark=0.0,
-        per_piece=0.0,
-    )
+    duration_model = DurationModel(reference_rate=REFERENCE_RATE, weights=(("characters", SECONDS_PER_CHARACTER),))
     _VOICES = (
         Voice("tone/a4", "Tone A4", ("en-us", "en"), None),
         Voice("tone/a3", "Tone A3", ("en-gb",), None),
@@ -58,6 +51,10 @@ class ToneEngine:
         step = 2 * math.pi * self._PITCH.get(voice.id, 440.0) / self.sample_rate
         samples = array("h", (int(16000 * math.sin(step * i)) for i in range(frames)))
         return Audio(samples.tobytes(), self.sample_rate)
+
+    def phonemes(self, text: str, voice: Voice) -> None:
+        """A tone has no phonemes."""
+        return None
 
     def close(self) -> None:
         """Nothing to release."""
