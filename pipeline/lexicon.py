@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 MAX_LEXICON_BYTES = 16 * 1024 * 1024
 _KNOWN_KEYS = {"word", "say", "ipa", "case_sensitive", "whole_word", "note"}
-_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+_ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
 
 
 @dataclass(frozen=True)

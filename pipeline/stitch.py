@@ -10,8 +10,10 @@ from pipeline.errors import EngineError
 from pipeline.synthesize import SpokenAudio
 
 with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is not on PATH; it never runs ffmpeg here (encode.py does).
+    # pydub warns at import when ffmpeg is not on PATH (it never runs ffmpeg here: encode.py does),
+    # and about the audioop module it uses, deprecated in Python 3.11 and replaced by audioop-lts on 3.13.
     warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
     from pydub import AudioSegment
 
 

@@ -1,0 +1,41 @@
+"""Shared fixtures: paths to the project's own sample data and a deterministic engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.engines.tone import ToneEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "pipeline" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def tone_engine() -> ToneEngine:
+    """The deterministic test engine: output length follows exactly from the text."""
+    return ToneEngine()
+
+
+@pytest.fixture
+def sample_article_path() -> Path:
+    """The bundled sample article."""
+    return DATA / "sample_article.md"
+
+
+@pytest.fixture
+def sample_lexicon_path() -> Path:
+    """The bundled sample lexicon."""
+    return DATA / "sample_lexicon.toml"
+
+
+@pytest.fixture(scope="session")
+def espeak_engine():
+    """The real pyttsx3/espeak-ng engine, started once per test session."""
+    from pipeline.engines.espeak import EspeakEngine
+
+    engine = EspeakEngine()
+    yield engine
+    engine.close()

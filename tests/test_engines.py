@@ -1,0 +1,97 @@
+"""Engines: the interface, the deterministic tone engine, voice lookup, and the real pyttsx3/espeak-ng engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.engines import ENGINE_NAMES, engine_class, get_engine, resolve_voice
+from pipeline.engines.tone import ToneEngine
+from pipeline.errors import EngineError, UsageError
+
+
+@pytest.mark.parametrize("text, rate, frames", [("a", 170, 1323), ("hello world", 170, 14553), ("hello world", 340, 7276)])
+def test_tone_length_follows_text_and_rate(text, rate, frames):
+    engine = ToneEngine()
+    audio = engine.synthesize(text, engine.voices()[0], rate)
+    assert audio.frames == frames == ToneEngine.frames_for(text, rate)
+    assert audio.sample_rate == 22050
+
+
+def test_tone_refuses_empty_text():
+    engine = ToneEngine()
+    with pytest.raises(EngineError):
+        engine.synthesize("  ", engine.voices()[0], 170)
+
+
+def test_registry():
+    assert set(ENGINE_NAMES) == {"espeak", "tone"}
+    assert engine_class("tone") is ToneEngine
+    with pytest.raises(UsageError, match="unknown engine 'nope'"):
+        get_engine("nope")
+
+
+@pytest.mark.parametrize("wanted, voice_id", [(None, "tone/a4"), ("tone/a3", "tone/a3"), ("a3", "tone/a3"),
+                                                ("Tone A3", "tone/a3"), ("en-gb", "tone/a3")])
+def test_resolve_voice(wanted, voice_id):
+    assert resolve_voice(ToneEngine(), wanted).id == voice_id
+
+
+def test_unknown_voice_lists_close_matches():
+    with pytest.raises(UsageError, match="did you mean.*tone/a4"):
+        resolve_voice(ToneEngine(), "tone/a5")
+
+
+@pytest.mark.e2e
+def test_espeak_voices_and_default(espeak_engine):
+    ids = {voice.id for voice in espeak_engine.voices()}
+    assert "gmw/en-us" in ids and len(ids) > 50
+    assert resolve_voice(espeak_engine, None).id == "gmw/en-us"
+    assert resolve_voice(espeak_engine, "en-gb").id == "gmw/en"
+
+
+@pytest.mark.e2e
+def test_espeak_synthesizes_22k_mono_speech(espeak_engine):
+    voice = resolve_voice(espeak_engine, None)
+    audio = espeak_engine.synthesize("The council met on Tuesday.", voice, 170)
+    assert audio.sample_rate == 22050
+    assert 1.0 < audio.seconds < 3.0
+    slower = espeak_engine.synthesize("The council met on Tuesday.", voice, 120)
+    assert slower.seconds > audio.seconds * 1.2
+
+
+@pytest.mark.e2e
+def test_espeak_many_utterances_in_a_row_are_never_cut(espeak_engine):
+    # pyttsx3 2.99's driver can cancel an utterance when the previous one is still marked playing.
+    voice = resolve_voice(espeak_engine, None)
+    lengths = {espeak_engine.synthesize("Councillors voted five to two late Monday.", voice, 170).frames
+               for _ in range(30)}
+    assert min(lengths) > 0.97 * max(lengths)
+
+
+@pytest.mark.e2e
+def test_espeak_phonemes(espeak_engine):
+    clauses = espeak_engine.phonemes("Hello there, world.", resolve_voice(espeak_engine, None))
+    assert len(clauses) == 2
+    assert "h_ə_l_ˈoʊ" in clauses[0]
+
+
+@pytest.mark.e2e
+def test_espeak_does_not_print_on_stdout(espeak_engine, capfd):
+    espeak_engine.synthesize("Quiet, please.", resolve_voice(espeak_engine, None), 170)
+    assert capfd.readouterr().out == ""
+
+
+@pytest.mark.e2e
+def test_espeak_hang_is_bounded(monkeypatch):
+    from pipeline.engines.espeak import EspeakEngine
+
+    engine = EspeakEngine(timeout=0.2)
+    try:
+        # An utterance that never reports it finished: the engine must give up with a clear error.
+        monkeypatch.setattr(engine, "_on_finished", lambda **_: None)
+        engine._engine.connect("finished-utterance", lambda **_: None)
+        engine._finished.set = lambda: None
+        with pytest.raises(EngineError, match="did not finish within 0.2 s"):
+            engine.synthesize("This will hang.", resolve_voice(engine, None), 170)
+    finally:
+        engine.close()

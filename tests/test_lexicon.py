@@ -1,0 +1,101 @@
+"""Lexicon: parsing with line-numbered errors, and applying entries longest-first without re-matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import LexiconError
+from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon, fired_entries, load_lexicon, parse_lexicon
+from pipeline.normalize import normalize_pieces
+
+
+def lexicon(*entries: Entry) -> Lexicon:
+    return Lexicon(entries=entries)
+
+
+def spoken(lex: Lexicon, sentence: str) -> str:
+    return "".join(piece.text for piece in lex.apply(sentence))
+
+
+@pytest.mark.parametrize(
+    "entries, sentence, expected",
+    [
+        # whole word by default: no match inside a longer word
+        ((Entry("Nguyen", "win"),), "Nguyen and Nguyenville", "win and Nguyenville"),
+        # case-insensitive by default
+        ((Entry("nguyen", "win"),), "NGUYEN spoke", "win spoke"),
+        # case-sensitive entries match only that case
+        ((Entry("Reading", "redding", case_sensitive=True),), "Reading is reading", "redding is reading"),
+        # longest match first
+        ((Entry("York", "yawk"), Entry("New York", "noo york")), "New York and York", "noo york and yawk"),
+        # replaced text is never re-matched, even when a replacement contains another entry's word
+        ((Entry("Leicester", "lester"), Entry("lester", "WRONG")), "Leicester City", "lester City"),
+        # phrases match across any white space
+        ((Entry("Port Everell", "port EV-er-el"),), "Port \n Everell", "port EV-er-el"),
+        # whole_word false matches inside words
+        ((Entry("ough", "oh", whole_word=False),), "Thorough", "Thoroh"),
+        # punctuation around a match stays
+        ((Entry("Siobhan", "shiv-awn"),), "“Siobhan,” she said.", "“shiv-awn,” she said."),
+        # entries written with punctuation
+        ((Entry("C++", "see plus plus"),), "Learn C++ today", "Learn see plus plus today"),
+    ],
+)
+def test_apply(entries, sentence, expected):
+    assert spoken(lexicon(*entries), sentence) == expected
+
+
+def test_fired_entries_in_order_once_each():
+    lex = lexicon(Entry("Aoife", "eefa"), Entry("Cwmderwen", "koom dare wen"))
+    pieces = lex.apply("Cwmderwen met Aoife in Cwmderwen")
+    assert fired_entries(pieces) == ("Cwmderwen", "Aoife")
+
+
+def test_empty_lexicon_passes_text_through():
+    assert spoken(EMPTY_LEXICON, "Nothing changes here.") == "Nothing changes here."
+
+
+def test_normalization_never_rewrites_a_lexicon_replacement():
+    lex = lexicon(Entry("AT&T", "A T and T"), Entry("R&D", "R & D"))
+    assert normalize_pieces(lex.apply("R&D at AT&T & co")) == "R & D at A T and T and co"
+
+
+def test_parse_sample_lexicon(sample_lexicon_path, sample_article_path):
+    lex = load_lexicon(sample_lexicon_path)
+    assert len(lex.entries) >= 6
+    assert lex.sha256 and len(lex.sha256) == 64
+    article = sample_article_path.read_text(encoding="utf-8")
+    assert all(entry.word.split()[0] in article for entry in lex.entries)
+
+
+def test_parse_fields_and_lines():
+    lex = parse_lexicon(
+        b'# comment\n\n[[entry]]\nword = "Aoife"\nsay = "eefa"\nipa = "\xcb\x88i\xcb\x90f\xc9\x99"\n\n'
+        b'[[entry]]\nword = "NRTA"\nsay = "N R T A"\ncase_sensitive = true\nwhole_word = false\nnote = "agency"\n'
+    )
+    first, second = lex.entries
+    assert (first.word, first.say, first.ipa, first.line) == ("Aoife", "eefa", "ˈiːfə", 3)
+    assert (second.case_sensitive, second.whole_word, second.note, second.line) == (True, False, "agency", 8)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b'[[entry]]\nword = "x\nsay = "y"\n', "line 2"),
+        (b'[[entry]]\nword = "x"\n', "lexicon:1: entry needs a non-empty text 'say'"),
+        (b'[[entry]]\nword = "x"\nsay = "y"\n\n[[entry]]\nword = " "\nsay = "z"\n', "lexicon:5: entry needs a non-empty text 'word'"),
+        (b'[[entry]]\nword = "x"\nsay = "y"\nspeak = "z"\n', "unknown key 'speak'"),
+        (b'[[entry]]\nword = "x"\nsay = "y"\ncase_sensitive = "yes"\n', "'case_sensitive' must be true or false"),
+        (b'[entries]\nword = "x"\n', "unknown top-level key 'entries'"),
+        (b"\xff\xfe[[entry]]", "not UTF-8"),
+    ],
+)
+def test_parse_errors(data, message):
+    with pytest.raises(LexiconError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_lexicon(data)
+
+
+def test_load_missing_and_directory(tmp_path):
+    with pytest.raises(LexiconError, match="no such file"):
+        load_lexicon(tmp_path / "missing.toml")
+    with pytest.raises(LexiconError, match="is a directory"):
+        load_lexicon(tmp_path)

@@ -1,0 +1,101 @@
+"""Loudness: BS.1770 measurement against known signals, true peak, normalization and the streaming leveler."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pipeline.loudness import (
+    StreamingLeveler,
+    float_to_pcm16,
+    integrated_loudness,
+    normalize,
+    pcm16_to_float,
+    true_peak,
+)
+
+RATE = 22050
+
+
+def sine(frequency: float, amplitude: float, seconds: float, rate: int = RATE) -> np.ndarray:
+    t = np.arange(round(seconds * rate)) / rate
+    return amplitude * np.sin(2 * np.pi * frequency * t)
+
+
+def speechlike(seconds: float, seed: int = 7) -> np.ndarray:
+    """Bursts of filtered noise with gaps and occasional sharp peaks, like a formant synthesizer's output."""
+    generator = np.random.default_rng(seed)
+    signal = generator.normal(0, 0.08, round(seconds * RATE))
+    envelope = (np.sin(2 * np.pi * 3 * np.arange(len(signal)) / RATE) > -0.2).astype(float)
+    signal *= envelope
+    signal[:: RATE // 3] = 0.95  # peaks far above the loudness
+    return signal
+
+
+def test_full_scale_1khz_sine_reads_about_minus_3_lufs():
+    # BS.1770's reference: a 0 dBFS 997 Hz sine on one channel measures -3.01 LUFS (ffmpeg's ebur128 agrees).
+    assert integrated_loudness(sine(997, 1.0, 5), RATE) == pytest.approx(-3.01, abs=0.1)
+
+
+def test_loudness_scales_with_gain():
+    quiet = integrated_loudness(sine(440, 0.1, 5), RATE)
+    loud = integrated_loudness(sine(440, 0.2, 5), RATE)
+    assert loud - quiet == pytest.approx(20 * math.log10(2), abs=0.01)
+
+
+def test_silence_is_minus_infinity():
+    assert integrated_loudness(np.zeros(RATE * 2), RATE) == float("-inf")
+
+
+def test_gating_ignores_long_silence():
+    tone = sine(440, 0.3, 5)
+    with_silence = np.concatenate([tone, np.zeros(RATE * 20)])
+    # Only the few 400 ms blocks that straddle the end of the tone differ; 20 s of silence is gated out.
+    assert integrated_loudness(with_silence, RATE) == pytest.approx(integrated_loudness(tone, RATE), abs=0.2)
+
+
+def test_true_peak_finds_intersample_peak():
+    # A sine at a quarter of the sample rate, phase-shifted, never hits its peak on a sample.
+    t = np.arange(4000)
+    signal = 0.5 * np.sin(2 * np.pi * t / 4 + np.pi / 4)
+    assert np.abs(signal).max() == pytest.approx(0.5 / math.sqrt(2), abs=1e-6)
+    assert true_peak(signal) == pytest.approx(0.5, abs=0.01)
+
+
+def test_normalize_reaches_target_under_ceiling():
+    out, result = normalize(speechlike(30), RATE, -16.0, -1.0)
+    assert integrated_loudness(out, RATE) == pytest.approx(-16.0, abs=0.5)
+    assert 20 * math.log10(true_peak(out)) <= -1.0
+    assert result.limited
+
+
+def test_streaming_leveler_matches_target():
+    audio = float_to_pcm16(speechlike(60) * 0.3)
+    leveler = StreamingLeveler(RATE, -16.0, -1.0, warmup_seconds=10)
+    chunk = RATE * 2 * 3
+    out = b"".join(leveler.process(audio[i : i + chunk]) for i in range(0, len(audio), chunk)) + leveler.flush()
+    assert len(out) == len(audio)
+    result = leveler.result()
+    assert not leveler.needs_relevel(result)
+    assert integrated_loudness(pcm16_to_float(out), RATE) == pytest.approx(-16.0, abs=0.5)
+    assert 20 * math.log10(true_peak(pcm16_to_float(out))) <= -1.0
+
+
+def test_relevel_when_warmup_misleads():
+    quiet_start = speechlike(10) * 0.02
+    loud_rest = speechlike(60, seed=3) * 0.5
+    leveler = StreamingLeveler(RATE, -16.0, -1.0, warmup_seconds=5)
+    leveler.process(float_to_pcm16(quiet_start))
+    leveler.process(float_to_pcm16(loud_rest))
+    leveler.flush()
+    assert leveler.needs_relevel(leveler.result())
+    pcm, result = leveler.relevel()
+    assert result.output_lufs == pytest.approx(-16.0, abs=0.5)
+    assert len(pcm) == 2 * (len(quiet_start) + len(loud_rest))
+
+
+def test_pcm_round_trip():
+    values = np.array([-1.0, -0.5, 0.0, 0.5, 0.999])
+    assert np.allclose(pcm16_to_float(float_to_pcm16(values)), values, atol=1 / 32768)

@@ -1,0 +1,75 @@
+"""Synthesis stage: clause-sized pieces for long sentences, silence trimming, one call per piece."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.engines.base import Audio
+from pipeline.engines.tone import ToneEngine
+from pipeline.synthesize import EDGE_MARGIN_SECONDS, clause_pieces, synthesize_sentences, trim_silence
+
+LONG = (
+    "The council approved the plan after a four-hour meeting, during which residents from every ward spoke; "
+    "some praised the new routes, others warned that the cuts to weekend service would strand shift workers, "
+    "and the mayor, who had said little all evening, closed the debate by promising a review in the spring — "
+    "a promise her critics said they had heard before."
+)
+
+
+@pytest.mark.parametrize(
+    "text, max_chars, expected",
+    [
+        ("Short sentence.", 300, ("Short sentence.",)),
+        ("", 300, ()),
+        ("...", 300, ()),
+        ("One, two; three.", 8, ("One,", "two;", "three.")),
+        ("Alpha beta gamma delta", 11, ("Alpha beta", "gamma delta")),
+        ("Supercalifragilistic", 5, ("Super", "calif", "ragil", "istic")),
+    ],
+)
+def test_clause_pieces(text, max_chars, expected):
+    assert clause_pieces(text, max_chars) == expected
+
+
+def test_long_sentence_cut_at_clause_punctuation():
+    pieces = clause_pieces(LONG, 300)
+    assert len(LONG) > 300 and len(pieces) == 2
+    assert all(len(piece) <= 300 for piece in pieces)
+    assert pieces[0].endswith((",", ";", "—"))
+
+
+@given(st.text(alphabet=st.sampled_from("abc ,;:—-."), max_size=400), st.integers(min_value=5, max_value=120))
+def test_pieces_fit_and_lose_no_letter(text, max_chars):
+    pieces = clause_pieces(text, max_chars)
+    assert all(len(piece) <= max_chars for piece in pieces)
+    letters = lambda s: "".join(ch for ch in s if ch.isalpha())  # noqa: E731
+    assert letters("".join(pieces)) == letters(text)
+
+
+def _audio(values: list[int]) -> Audio:
+    return Audio(array("h", values).tobytes(), 1000)
+
+
+def test_trim_silence_keeps_margin():
+    margin = round(EDGE_MARGIN_SECONDS * 1000)
+    samples = [0] * 100 + [5000] * 10 + [0] * 100
+    trimmed = trim_silence(_audio(samples))
+    assert trimmed.frames == 10 + 2 * margin
+
+
+def test_trim_silence_leaves_all_silence_alone():
+    silent = _audio([0] * 50)
+    assert trim_silence(silent) == silent
+
+
+def test_one_engine_call_per_piece():
+    engine = ToneEngine()
+    voice = engine.voices()[0]
+    results = list(synthesize_sentences(["Short.", LONG], engine, voice, 170, 300))
+    assert [len(result.pieces) for result in results] == [1, 2]
+    assert engine.calls == ["Short."] + list(clause_pieces(LONG, 300))
+    assert results[1].pieces[0].frames == ToneEngine.frames_for(engine.calls[1], 170)
