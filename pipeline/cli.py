@@ -12,7 +12,7 @@ from pipeline import __version__
 from pipeline.article import Article, read_article
 from pipeline.errors import ArticleAudioError, UsageError
 from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
-from pipeline.settings import DEFAULT_RATE, FORMATS, RenderSettings
+from pipeline.settings import DEFAULT_PAUSES_MS, DEFAULT_RATE, FORMATS, Pauses, RenderSettings
 
 PROGRAM = "article-audio"
 SAMPLE_LEXICON = Path(__file__).parent / "data" / "sample_lexicon.toml"
@@ -40,6 +40,9 @@ def _add_speech_options(parser: argparse.ArgumentParser) -> None:
                         help=f"speaking rate in words per minute (default {DEFAULT_RATE})")
     parser.add_argument("--voice", metavar="V", help="voice id, name or language (see `voices`); default English (US)")
     parser.add_argument("--engine", default="espeak", help="speech engine: espeak (default) or tone (a test engine)")
+    parser.add_argument("--pause", action="append", default=[], metavar="KIND=MS",
+                        help="change a pause, e.g. --pause paragraph=1200; kinds: " + ", ".join(DEFAULT_PAUSES_MS)
+                        + " (repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON on standard output")
 
 
@@ -85,8 +88,20 @@ def _lexicon_for(args: argparse.Namespace) -> Lexicon:
     return EMPTY_LEXICON
 
 
+def _pauses(options: list[str]) -> Pauses:
+    changes = {}
+    for option in options:
+        kind, _, value = option.partition("=")
+        if kind not in DEFAULT_PAUSES_MS or not value.isdigit() or int(value) > 10_000:
+            raise UsageError(f"--pause {option!r}: write KIND=MS with KIND one of {', '.join(DEFAULT_PAUSES_MS)} "
+                             "and MS a whole number of milliseconds up to 10000")
+        changes[kind] = int(value)
+    return Pauses(**changes)
+
+
 def _settings(args: argparse.Namespace, audio_format: str = "mp3") -> RenderSettings:
-    return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format)
+    return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format,
+                          pauses=_pauses(args.pause))
 
 
 def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, str]:

@@ -26,8 +26,14 @@ class Timing:
 
 
 def silence_frames(milliseconds: int, sample_rate: int) -> int:
-    """How many samples pydub gives a pause of this many milliseconds."""
-    return int(sample_rate * milliseconds / 1000)
+    """How many samples a pause of this many milliseconds takes (exact integer arithmetic)."""
+    return round(milliseconds * sample_rate / 1000)
+
+
+def _silent(milliseconds: int, sample_rate: int) -> AudioSegment:
+    # pydub's AudioSegment.silent rounds through floating point (700 ms at 22050 Hz gives 15434 samples).
+    frames = silence_frames(milliseconds, sample_rate)
+    return AudioSegment(data=b"\x00\x00" * frames, sample_width=2, frame_rate=sample_rate, channels=1)
 
 
 def _segment(audio: Audio) -> AudioSegment:
@@ -44,7 +50,7 @@ class Stitcher:
 
     def silence(self, milliseconds: int) -> bytes:
         """A pause, as PCM, counted into the rendition."""
-        segment = AudioSegment.silent(duration=milliseconds, frame_rate=self.sample_rate)
+        segment = _silent(milliseconds, self.sample_rate)
         self.frames += int(segment.frame_count())
         return segment.raw_data
 
@@ -52,9 +58,9 @@ class Stitcher:
         """A sentence's pieces with clause gaps between them, then its pause; and where its speech sits."""
         if any(piece.sample_rate != self.sample_rate for piece in spoken.pieces):
             raise EngineError(f"the engine returned audio at another sample rate than {self.sample_rate} Hz")
-        gap = AudioSegment.silent(duration=self.clause_ms, frame_rate=self.sample_rate)
+        gap = _silent(self.clause_ms, self.sample_rate)
         segments = [_segment(piece) for piece in spoken.pieces]
-        joined = segments[0] if segments else AudioSegment.silent(duration=0, frame_rate=self.sample_rate)
+        joined = segments[0] if segments else _silent(0, self.sample_rate)
         for segment in segments[1:]:
             joined = joined + gap + segment
         start = self.frames

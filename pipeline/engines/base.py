@@ -89,7 +89,17 @@ def resolve_voice(engine: Engine, wanted: str | None) -> Voice:
         found = [voice for voice in voices if test(voice)]
         if found:
             return found[0]
-    names = sorted({voice.id for voice in voices} | {voice.name for voice in voices})
-    close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}?" if close else "run `article-audio voices` to list them"
+    by_key: dict[str, Voice] = {}
+    for voice in voices:
+        for name in (voice.id, voice.id.rsplit("/", 1)[-1], voice.name, *voice.languages):
+            by_key.setdefault(name.lower(), voice)
+    prefixed = [k for k in by_key if k.startswith(key_prefix(wanted))] if len(wanted) >= 3 else []
+    close = list(dict.fromkeys(difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6) + prefixed))[:5]
+    suggestions = list(dict.fromkeys(f"{by_key[k].id} ({by_key[k].name})" for k in close))
+    hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "run `article-audio voices` to list them"
     raise UsageError(f"unknown voice {wanted!r} for engine {engine.name}; {hint}")
+
+
+def key_prefix(wanted: str) -> str:
+    """The part of a voice request to look for at the start of voice names: its first three letters."""
+    return wanted.strip().lower()[:3]
