@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import sys
@@ -27,6 +28,7 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
@@ -57,6 +59,7 @@ def read_article(source: str | Path | None, *, max_bytes: int = MAX_ARTICLE_BYTE
         path = Path(source)
         name = path.stem
         data = _read_file(path, max_bytes)
+        return parse_article(data, name=name, max_bytes=max_bytes, label=str(path))
     return parse_article(data, name=name, max_bytes=max_bytes)
 
 
@@ -64,7 +67,7 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory; give an article file (or use `batch` for a folder)")
+        raise InputError(f"{path}: is a directory; give the path of an article file")
     try:
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
@@ -76,16 +79,18 @@ def decode_text(data: bytes, name: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -
     """Decode article bytes as UTF-8 text, refusing huge, binary and non-UTF-8 input."""
     if len(data) > max_bytes:
         raise InputError(
-            f"{name}: larger than {max_bytes // (1024 * 1024)} MiB; "
+            f"{name}: larger than {_size(max_bytes)}; "
             "an article should be plain text, not a whole archive — split it into articles"
         )
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (it has NUL bytes); give a UTF-8 text file")
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
+        offset = bom + error.start
         raise InputError(
-            f"{name}: not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start}); "
+            f"{name}: not UTF-8 text (invalid byte 0x{data[offset]:02x} at offset {offset}); "
             "re-save the file as UTF-8"
         ) from None
     controls = len(_CONTROL.findall(text))
@@ -94,54 +99,52 @@ def decode_text(data: bytes, name: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -
     return text
 
 
-def parse_article(data: bytes, *, name: str = "article", max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """Turn the bytes of a plain-text or Markdown article into an Article."""
-    text = decode_text(data, name, max_bytes=max_bytes)
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MiB" if count >= 1024 * 1024 else f"{count:,} bytes"
+
+
+def parse_article(
+    data: bytes, *, name: str = "article", max_bytes: int = MAX_ARTICLE_BYTES, label: str | None = None
+) -> Article:
+    """Turn the bytes of a plain-text or Markdown article into an Article; `label` names it in errors."""
+    text = decode_text(data, label or name, max_bytes=max_bytes)
     blocks = _blocks(text)
     if not blocks:
-        raise InputError(f"{name}: the article is empty (no words to speak); check that the right file was given")
+        raise InputError(f"{label or name}: the article is empty (no words to speak); check that the right file was given")
     title = None
-    first_kind, first_text = blocks[0]
-    if first_kind == "heading" or _looks_like_title(first_text):
+    first_kind, first_text, first_lines = blocks[0]
+    if first_kind == "heading" or (first_lines == 1 and _looks_like_title(first_text)):
         title = first_text
         blocks = blocks[1:]
-    paragraphs = tuple(block for _, block in blocks)
+    paragraphs = tuple(block for _, block, _ in blocks)
     if not paragraphs and title is None:
-        raise InputError(f"{name}: the article is empty (no words to speak)")
+        raise InputError(f"{label or name}: the article is empty (no words to speak)")
     return Article(name=name, title=title, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest())
 
 
 def _looks_like_title(block: str) -> bool:
-    return "\n" not in block and len(block.split()) <= MAX_TITLE_WORDS and not _TERMINAL.search(block)
+    return len(block.split()) <= MAX_TITLE_WORDS and not _TERMINAL.search(block)
 
 
-def _blocks(text: str) -> list[tuple[str, str]]:
-    """Split text into (kind, paragraph) blocks; line wraps inside a paragraph become spaces."""
-    blocks: list[tuple[str, str]] = []
+def _blocks(text: str) -> list[tuple[str, str, int]]:
+    """Split text into (kind, paragraph, source lines) blocks; line wraps inside a paragraph become spaces."""
+    blocks: list[tuple[str, str, int]] = []
     lines: list[str] = []
-    in_fence = False
 
     def flush() -> None:
-        joined = " ".join(line.strip() for line in lines if line.strip())
-        joined = _inline(joined)
+        joined = _inline(" ".join(line.strip() for line in lines if line.strip()))
         if re.search(r"\w", joined):
-            blocks.append(("paragraph", joined))
+            blocks.append(("paragraph", joined, len(lines)))
         lines.clear()
 
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(raw):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue  # code is not read aloud
+    for raw in _without_code(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         line = _BLOCKQUOTE.sub("", raw)
         heading = _HEADING.match(line)
         if heading:
             flush()
             content = _inline(heading.group(1))
             if re.search(r"\w", content):
-                blocks.append(("heading" if not blocks else "paragraph", content))
+                blocks.append(("heading" if not blocks else "paragraph", content, 1))
             continue
         if not line.strip() or _RULE.match(line):
             flush()
@@ -156,8 +159,28 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return blocks
 
 
+def _without_code(lines: list[str]) -> list[str]:
+    """Drop fenced code blocks (code is not read aloud); a fence never closed is ordinary text."""
+    kept: list[str] = []
+    fence_start = None
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            if fence_start is None:
+                fence_start = index
+            else:
+                fence_start = None
+                kept.append("")
+            continue
+        if fence_start is None:
+            kept.append(line)
+    if fence_start is not None:
+        kept += lines[fence_start + 1 :]
+    return kept
+
+
 def _inline(text: str) -> str:
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub(r"\2", text)
+    text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()

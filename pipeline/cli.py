@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from pipeline import __version__
@@ -109,13 +110,16 @@ def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, st
     from pipeline.render import DEFAULT_OUTPUT_FOLDER
 
     out = Path(args.out) if args.out else None
-    suffix = out.suffix.lower().lstrip(".") if out is not None and not out.is_dir() else ""
+    is_folder = out is not None and (out.is_dir() or args.out.endswith(("/", "\\")))
+    suffix = out.suffix.lower().lstrip(".") if out is not None and not is_folder else ""
+    if suffix and not suffix.isdigit() and suffix not in FORMATS:
+        raise UsageError(f"-o {out}: unknown format .{suffix}; use a .mp3, .ogg or .wav name, or a folder")
     if args.format and suffix in FORMATS and suffix != args.format:
         raise UsageError(f"-o {out} has the extension .{suffix} but --format is {args.format}; make them agree")
     audio_format = args.format or (suffix if suffix in FORMATS else "mp3")
     if out is None:
         out = DEFAULT_OUTPUT_FOLDER / f"{article.name}.{audio_format}"
-    elif out.is_dir() or args.out.endswith(("/", "\\")):
+    elif is_folder:
         out = out / f"{article.name}.{audio_format}"
     elif suffix not in FORMATS:
         out = out.with_name(f"{out.name}.{audio_format}")
@@ -222,8 +226,10 @@ def _terminate(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    # SIGTERM unwinds like Ctrl-C, so staged partial files are removed on the way out.
-    signal.signal(signal.SIGTERM, _terminate)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM unwinds like Ctrl-C, so staged partial files are removed on the way out.
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -231,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"{PROGRAM}: interrupted; nothing was published", file=sys.stderr)
+        print(f"{PROGRAM}: interrupted; no partial file was left", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -26,6 +26,8 @@ def ffmpeg_executable() -> str:
     """The ffmpeg to use: $ARTICLE_AUDIO_FFMPEG, the pinned imageio-ffmpeg binary, or one on PATH."""
     configured = os.environ.get("ARTICLE_AUDIO_FFMPEG")
     if configured:
+        if not shutil.which(configured):
+            raise ExportError(f"ARTICLE_AUDIO_FFMPEG={configured} is not an executable; fix or unset it")
         return configured
     try:
         import imageio_ffmpeg
@@ -42,7 +44,14 @@ class StreamEncoder:
     """Feed mono 16-bit PCM in pieces; ffmpeg encodes it to `path` as it arrives."""
 
     def __init__(
-        self, path: Path, *, audio_format: str, sample_rate: int, bitrate: str | None, tags: dict[str, str]
+        self,
+        path: Path,
+        *,
+        audio_format: str,
+        sample_rate: int,
+        bitrate: str | None,
+        tags: dict[str, str],
+        display_name: str | None = None,
     ) -> None:
         command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                    "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
@@ -52,6 +61,7 @@ class StreamEncoder:
             command += ["-b:a", bitrate]
         command += FORMAT_ARGUMENTS[audio_format] + [str(path)]
         self.path = Path(path)
+        self.display_name = display_name or self.path.name
         # ffmpeg's messages go to a file: a pipe nobody reads until the end could fill and stall it.
         self._errors = tempfile.TemporaryFile()
         try:
@@ -99,7 +109,7 @@ class StreamEncoder:
             reason = lines[-1] if lines else f"exit status {self._process.returncode}"
             if "No space left" in reason:
                 raise ExportError(f"{self.path.parent}: no space left on the device; free some space or write elsewhere")
-            raise ExportError(f"ffmpeg could not encode {self.path.name}: {reason}")
+            raise ExportError(f"ffmpeg could not encode {self.display_name}: {reason}")
 
     def abort(self) -> None:
         """Stop ffmpeg without waiting for the file."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,13 +49,18 @@ class StagedOutputs:
         self.stage(destination, lambda partial: partial.write_text(text, encoding="utf-8"))
 
     def publish(self) -> None:
-        """Rename every staged file onto its destination."""
-        for partial, destination in self._staged:
-            try:
-                os.replace(partial, destination)
-            except OSError as error:
-                raise write_error(destination, error) from None
-        self._staged.clear()
+        """Rename every staged file onto its destination, with SIGINT and SIGTERM held until all are in place."""
+        held = {signal.SIGINT, signal.SIGTERM}
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for partial, destination in self._staged:
+                try:
+                    os.replace(partial, destination)
+                except OSError as error:
+                    raise write_error(destination, error) from None
+            self._staged.clear()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def discard(self) -> None:
         """Remove every staged file that was not published."""

@@ -92,7 +92,9 @@ def render(
         estimate = estimate_script(script, engine, voice, settings)
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
-            produced = _synthesize_and_encode(script, engine, voice, settings, audio_partial, title=article.title or article.name)
+            produced = _synthesize_and_encode(
+                script, engine, voice, settings, audio_partial, title=article.title or article.name, display_name=str(out)
+            )
             info = _render_info(engine, voice, settings, lexicon)
             report = build_report(
                 source=article.name,
@@ -132,14 +134,22 @@ class _Produced:
 
 
 def _synthesize_and_encode(
-    script: tuple[ScriptSentence, ...], engine: Engine, voice: Voice, settings: RenderSettings, path: Path, *, title: str
+    script: tuple[ScriptSentence, ...],
+    engine: Engine,
+    voice: Voice,
+    settings: RenderSettings,
+    path: Path,
+    *,
+    title: str,
+    display_name: str,
 ) -> _Produced:
     """Synthesize, stitch and level sentence by sentence while ffmpeg encodes on the other core."""
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
     def encoder() -> StreamEncoder:
-        return StreamEncoder(path, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate, tags=tags)
+        return StreamEncoder(path, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
+                             tags=tags, display_name=display_name)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)

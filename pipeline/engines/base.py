@@ -96,7 +96,7 @@ def resolve_voice(engine: Engine, wanted: str | None) -> Voice:
     prefixed = [k for k in by_key if k.startswith(key_prefix(wanted))] if len(wanted) >= 3 else []
     close = list(dict.fromkeys(difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6) + prefixed))[:5]
     suggestions = list(dict.fromkeys(f"{by_key[k].id} ({by_key[k].name})" for k in close))
-    hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "run `article-audio voices` to list them"
+    hint = f"did you mean {', '.join(suggestions)}?" if suggestions else f"run `article-audio voices --engine {engine.name}` to list them"
     raise UsageError(f"unknown voice {wanted!r} for engine {engine.name}; {hint}")
 
 
