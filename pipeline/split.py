@@ -309,7 +309,8 @@ def _time_of_day(text: _Paragraph, gap: int) -> bool | None:
     start = text.sentence_start(gap)
     if gap - start <= 3 and text.tokens[start].lower() in TIME_PREPOSITIONS:
         return False
-    return text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation).lower() not in TIME_CONTINUATIONS
+    following = text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation).replace(".", "").lower()
+    return following not in TIME_CONTINUATIONS  # "E.T." reads as the zone "et"
 
 
 def _abbreviation_before_capital(text: _Paragraph, gap: int) -> bool | None:

@@ -50,6 +50,7 @@ CASES = {
     "number ends sentence": ["The vote was 52 to 48.", "Turnout was 61 per cent."],
     "year ends sentence": ["The mill closed in 2019.", "2020 was worse."],
     "time then day": ["Polls close at 8 p.m. Monday in most ridings."],
+    "time then dotted zone": ["The count resumes at 10:30 a.m. E.T. on Friday."],
     "time then zone": ["The launch is at 9:30 a.m. ET on Thursday."],
     "time ends sentence": ["The shop opens at 9 a.m.", "Customers lined up early."],
     "time then lowercase": ["The fire started at 2 a.m. near the docks."],
