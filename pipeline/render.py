@@ -15,7 +15,7 @@ from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_p
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon import Lexicon
 from pipeline.loudness import LoudnessResult, StreamingLeveler
-from pipeline.report import RenderInfo, build_report, build_vtt, report_json
+from pipeline.report import RenderInfo, build_report, build_vtt, loudness_summary, report_json
 from pipeline.script import ScriptSentence, build_script
 from pipeline.settings import DEFAULT_BITRATES, FORMATS, RenderSettings
 from pipeline.stitch import Stitcher, Timing
@@ -104,14 +104,7 @@ def render(
                 info=info,
                 estimate=estimate,
                 duration_seconds=produced.frames / engine.sample_rate,
-                loudness={
-                    "input_lufs": round(produced.loudness.input_lufs, 2),
-                    "output_lufs": round(produced.loudness.output_lufs, 2),
-                    "true_peak_dbfs": round(produced.loudness.output_true_peak_dbfs, 2),
-                    "gain_db": round(produced.loudness.gain_db, 2),
-                    "limited": produced.loudness.limited,
-                    "passes": produced.passes,
-                },
+                loudness=loudness_summary(produced.loudness, produced.passes),
                 script=script,
                 timings=produced.timings,
             )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline.estimate import Estimate
+from pipeline.loudness import LoudnessResult
 from pipeline.script import ScriptSentence
 from pipeline.stitch import Timing
 
@@ -40,7 +42,7 @@ def build_report(
     info: RenderInfo,
     estimate: Estimate,
     duration_seconds: float,
-    loudness: dict[str, float | bool],
+    loudness: dict[str, float | bool | int | None],
     script: Sequence[ScriptSentence],
     timings: Sequence[Timing],
 ) -> dict:
@@ -69,9 +71,25 @@ def build_report(
     }
 
 
+def loudness_summary(result: LoudnessResult, passes: int) -> dict[str, float | bool | int | None]:
+    """What loudness normalization achieved, for the report (silence has no loudness: null)."""
+
+    def measure(value: float) -> float | None:
+        return round(value, 2) if math.isfinite(value) else None
+
+    return {
+        "input_lufs": measure(result.input_lufs),
+        "output_lufs": measure(result.output_lufs),
+        "true_peak_dbfs": measure(result.output_true_peak_dbfs),
+        "gain_db": measure(result.gain_db),
+        "limited": result.limited,
+        "passes": passes,
+    }
+
+
 def report_json(report: dict) -> str:
     """Serialize a report the way it is written to disk."""
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def vtt_timestamp(milliseconds: int) -> str:
