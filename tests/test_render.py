@@ -1,0 +1,66 @@
+"""The orchestrator with the deterministic tone engine: exact sample counts and timings, every format."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.article import parse_article
+from pipeline.encode import decode_to_pcm
+from pipeline.engines.tone import ToneEngine
+from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon
+from pipeline.render import render
+from pipeline.settings import Pauses, RenderSettings
+from pipeline.stitch import silence_frames
+
+ARTICLE = b"# Ferry back\n\nThe ferry returns Monday. Crews finished early.\n\nFares stay the same."
+RATE = 22050
+
+
+def expected_timings(sentences: list[str], pauses: Pauses) -> tuple[list[tuple[int, int]], int]:
+    """Timings and total frames computed independently from the tone engine's exact lengths."""
+    after = [pauses.title, pauses.sentence, pauses.paragraph, pauses.tail]
+    position = silence_frames(pauses.lead, RATE)
+    timings = []
+    for text, pause in zip(sentences, after):
+        start = position
+        position += ToneEngine.frames_for(text, 170)
+        timings.append((round(start * 1000 / RATE), round(position * 1000 / RATE)))
+        position += silence_frames(pause, RATE)
+    return timings, position
+
+
+@pytest.mark.parametrize("pauses", [Pauses(), Pauses(lead=0, title=2000, sentence=100, paragraph=1234, tail=0)])
+def test_exact_timings_and_length(tmp_path, pauses):
+    settings = RenderSettings(engine="tone", format="wav", pauses=pauses)
+    result = render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON, settings=settings, out=tmp_path / "a.wav",
+                    engine=ToneEngine())
+    sentences = ["Ferry back", "The ferry returns Monday.", "Crews finished early.", "Fares stay the same."]
+    timings, frames = expected_timings(sentences, pauses)
+    report = result.report
+    assert [(s["start_ms"], s["end_ms"]) for s in report["sentences"]] == timings
+    assert report["duration_seconds"] == round(frames / RATE, 3)
+    pcm, rate = decode_to_pcm(result.audio_path, RATE)
+    assert len(pcm) // 2 == frames
+
+
+def test_lexicon_feeds_the_engine_and_the_report(tmp_path):
+    engine = ToneEngine()
+    lexicon = Lexicon(entries=(Entry("ferry", "fairy boat"),))
+    result = render(parse_article(ARTICLE), lexicon=lexicon, settings=RenderSettings(engine="tone", format="wav"),
+                    out=tmp_path / "a.wav", engine=engine)
+    assert engine.calls[1] == "The fairy boat returns Monday."
+    sentences = json.loads(result.report_path.read_text())["sentences"]
+    assert [s["lexicon"] for s in sentences] == [["ferry"], ["ferry"], [], []]
+    assert sentences[1]["text"] == "The ferry returns Monday." and sentences[1]["spoken"] == "The fairy boat returns Monday."
+
+
+def test_rerender_replaces_outputs_atomically(tmp_path):
+    out = tmp_path / "a.mp3"
+    settings = RenderSettings(engine="tone")
+    render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON, settings=settings, out=out, engine=ToneEngine())
+    first = out.read_bytes()
+    render(parse_article(ARTICLE + b" More."), lexicon=EMPTY_LEXICON, settings=settings, out=out, engine=ToneEngine())
+    assert out.read_bytes() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "a.mp3", "a.vtt"]
