@@ -1,0 +1,156 @@
+"""Data for normalization: what each abbreviation, unit, currency and symbol is called when read aloud."""
+
+from __future__ import annotations
+
+#: Characters rewritten before any rule runs: typography the engine reads badly or aloud.
+CHARACTER_MAP = {
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "′": "'", "″": '"',
+    "…": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\u00ad": "",
+    "\u2060": "", "\ufeff": "", "‐": "-", "‑": "-", "−": "-", "⁄": "/",
+}
+
+MONTHS = ("January February March April May June July August September October November December").split()
+MONTH_ABBREVIATIONS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "jun": "June", "jul": "July",
+    "aug": "August", "sep": "September", "sept": "September", "oct": "October", "nov": "November",
+    "dec": "December",
+}
+DAYS = ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()
+DAY_ABBREVIATIONS = {
+    "mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+    "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
+}
+
+#: Abbreviations with a period that always mean one thing.
+ABBREVIATIONS = {
+    "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Dr.": "Doctor", "Prof.": "Professor",
+    "Sen.": "Senator", "Rep.": "Representative", "Gov.": "Governor", "Gen.": "General", "Lt.": "Lieutenant",
+    "Col.": "Colonel", "Sgt.": "Sergeant", "Capt.": "Captain", "Cmdr.": "Commander", "Adm.": "Admiral",
+    "Maj.": "Major", "Cpl.": "Corporal", "Pte.": "Private", "Pvt.": "Private", "Rev.": "Reverend",
+    "Hon.": "Honourable", "Supt.": "Superintendent", "Insp.": "Inspector", "Det.": "Detective",
+    "Const.": "Constable", "Coun.": "Councillor", "Cllr.": "Councillor", "Pres.": "President",
+    "Jr.": "Junior", "Sr.": "Senior", "Sens.": "Senators", "Reps.": "Representatives", "Govt.": "Government",
+    "Ave.": "Avenue", "Blvd.": "Boulevard", "Rd.": "Road", "Hwy.": "Highway", "Cres.": "Crescent",
+    "Pkwy.": "Parkway", "Mt.": "Mount", "Co.": "Company", "Inc.": "Incorporated", "Ltd.": "Limited", "Corp.": "Corporation",
+    "Bros.": "Brothers", "Dept.": "Department", "Univ.": "University", "Assn.": "Association",
+    "vs.": "versus", "v.": "versus", "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
+    "approx.": "approximately", "est.": "established", "cf.": "compare", "ca.": "circa", "min.": "minutes",
+    "max.": "maximum", "et al.": "and others",
+    "Ont.": "Ontario", "Que.": "Quebec", "Alta.": "Alberta", "Sask.": "Saskatchewan", "Nfld.": "Newfoundland",
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi",
+    "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "Tenn.": "Tennessee", "Tex.": "Texas", "Va.": "Virginia",
+    "Vt.": "Vermont", "Wash.": "Washington", "Wis.": "Wisconsin", "Wyo.": "Wyoming", "Man.": "Manitoba",
+    "N.Y.": "New York", "N.J.": "New Jersey", "N.H.": "New Hampshire", "N.M.": "New Mexico",
+    "N.C.": "North Carolina", "S.C.": "South Carolina", "N.D.": "North Dakota", "S.D.": "South Dakota",
+    "R.I.": "Rhode Island", "W.Va.": "West Virginia", "N.S.": "Nova Scotia", "N.B.": "New Brunswick",
+    "N.W.T.": "Northwest Territories", "L.A.": "L A",
+}
+#: Abbreviations that only stand for a word before a number ("No. 2", "Vol. 3", "p. 55").
+NUMBER_ABBREVIATIONS = {
+    "No.": "number", "Nos.": "numbers", "no.": "number", "Vol.": "volume", "vol.": "volume",
+    "p.": "page", "pp.": "pages", "Ch.": "chapter", "ch.": "chapter", "Fig.": "figure", "fig.": "figure",
+    "Art.": "article", "Sec.": "section", "Ex.": "exhibit", "Apt.": "apartment", "Rte.": "route",
+}
+
+#: Currency signs and codes: (singular, plural, minor unit singular, minor unit plural).
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "US$": ("U S dollar", "U S dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "CA$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "₩": ("won", "won", "jeon", "jeon"),
+    "₽": ("ruble", "rubles", "kopeck", "kopecks"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "USD": ("U S dollar", "U S dollars", "cent", "cents"),
+    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+    "JPY": ("yen", "yen", "sen", "sen"),
+}
+#: Scale words and their written short forms ("$5bn", "€2m", "$40K").
+SCALES = {
+    "thousand": "thousand", "k": "thousand", "K": "thousand", "million": "million", "m": "million",
+    "M": "million", "mn": "million", "mln": "million", "billion": "billion", "bn": "billion", "b": "billion",
+    "B": "billion", "trillion": "trillion", "tn": "trillion", "T": "trillion",
+}
+
+#: Units after a number: written form to (singular, plural).
+UNITS = {
+    "km/h": ("kilometre per hour", "kilometres per hour"), "kph": ("kilometre per hour", "kilometres per hour"),
+    "mph": ("mile per hour", "miles per hour"), "m/s": ("metre per second", "metres per second"),
+    "km": ("kilometre", "kilometres"), "m": ("metre", "metres"), "cm": ("centimetre", "centimetres"),
+    "mm": ("millimetre", "millimetres"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
+    "yd": ("yard", "yards"), "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
+    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"), "t": ("tonne", "tonnes"),
+    "L": ("litre", "litres"), "l": ("litre", "litres"), "ml": ("millilitre", "millilitres"), "mL": ("millilitre", "millilitres"),
+    "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "km2": ("square kilometre", "square kilometres"),
+    "km²": ("square kilometre", "square kilometres"), "m2": ("square metre", "square metres"), "m²": ("square metre", "square metres"),
+    "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"), "°": ("degree", "degrees"),
+    "C": ("degree Celsius", "degrees Celsius"), "F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "Hz": ("hertz", "hertz"), "kHz": ("kilohertz", "kilohertz"), "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"), "kW": ("kilowatt", "kilowatts"), "MW": ("megawatt", "megawatts"),
+    "GW": ("gigawatt", "gigawatts"), "kWh": ("kilowatt hour", "kilowatt hours"), "W": ("watt", "watts"),
+    "V": ("volt", "volts"), "mAh": ("milliamp hour", "milliamp hours"), "KB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"), "TB": ("terabyte", "terabytes"),
+    "Mbps": ("megabit per second", "megabits per second"), "Gbps": ("gigabit per second", "gigabits per second"),
+    "ms": ("millisecond", "milliseconds"), "sec": ("second", "seconds"), "hr": ("hour", "hours"), "hrs": ("hour", "hours"),
+    "min": ("minute", "minutes"), "mins": ("minute", "minutes"), "yr": ("year", "years"), "yrs": ("year", "years"),
+    "cal": ("calorie", "calories"), "kcal": ("kilocalorie", "kilocalories"), "psi": ("p s i", "p s i"),
+    "dB": ("decibel", "decibels"), "mg/L": ("milligram per litre", "milligrams per litre"),
+}
+
+#: Capitalized words read as words, not letters.
+ACRONYMS = {
+    "NATO", "NASA", "CUSMA", "NAFTA", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "SARS",
+    "MERS", "LASER", "RADAR", "SCUBA", "OSHA", "FEMA", "ASEAN", "NORAD", "CUPE", "UNIFOR", "ISIS",
+    "NIMBY", "GIF", "PIN", "ZIP", "SWAT", "DARPA", "INTERPOL", "EPCOR", "TEPCO", "NASDAQ", "IKEA", "MOMA",
+    "UNIFIL", "ESA", "NOAA", "CERN", "HUD", "NEET",
+}
+#: Spelled-out initialisms that a letter-pattern rule might otherwise read as words.
+INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CEO", "CFO", "COO", "CTO", "GDP",
+               "NHL", "NBA", "NFL", "MLB", "BBC", "CNN", "UN", "US", "UK", "EU", "TV", "ER", "ICU", "IPO", "AI",
+               "PM", "FBI", "CIA", "IRS", "TSX", "ETF", "USB", "IOU", "ATM", "SUV", "OPP", "CAF"}
+#: Time zones read the way a newsreader says them.
+TIME_ZONES = {
+    "ET": "Eastern", "EST": "Eastern", "EDT": "Eastern", "CT": "Central", "CST": "Central", "CDT": "Central",
+    "MT": "Mountain", "MST": "Mountain", "MDT": "Mountain", "PT": "Pacific", "PST": "Pacific", "PDT": "Pacific",
+    "AT": "Atlantic", "AST": "Atlantic", "ADT": "Atlantic", "NT": "Newfoundland", "GMT": "G M T", "UTC": "U T C",
+    "BST": "British summer time", "CET": "Central European time",
+}
+
+#: Words after which a Roman numeral counts things ("World War II", "Chapter IV", "Super Bowl LVIII").
+ROMAN_COUNTERS = {"War", "Chapter", "Part", "Volume", "Vol.", "Book", "Act", "Phase", "Title", "Article",
+                  "Bowl", "Stage", "Class", "Type", "Grade", "Level", "Section", "Schedule", "Round", "Episode",
+                  "Season", "Vatican", "Apollo", "Mark", "Appendix", "Division", "Tier", "Game"}
+#: Given names of monarchs and popes: a Roman numeral after them is an ordinal ("Charles III").
+REGNAL_NAMES = {"Charles", "Elizabeth", "Henry", "George", "Edward", "William", "Richard", "James", "Mary",
+                "Louis", "John", "Paul", "Pius", "Benedict", "Leo", "Gregory", "Alexander", "Peter", "Nicholas",
+                "Philip", "Felipe", "Juan", "Carlos", "Gustav", "Olav", "Harald", "Frederick", "Frederik",
+                "Christian", "Margrethe", "Willem", "Rama", "Napoleon", "Catherine", "Victor", "Umberto", "Ivan",
+                "Francis", "Innocent", "Clement", "Urban", "Boniface", "Stephen", "Anne", "Victoria", "Albert",
+                "Baudouin", "Haakon", "Carl", "Hussein", "Abdullah", "Mohammed", "Akihito", "Pedro", "Manuel"}
+
+#: Symbols read as words.
+SYMBOL_WORDS = {"&": "and", "%": "percent", "+": "plus", "=": "equals", "@": "at", "×": "times",
+                "±": "plus or minus", "~": "about", "#": "number", "°": "degrees", "§": "section", "€": "euros",
+                "£": "pounds", "$": "dollars", "¥": "yen", "™": "", "®": "", "©": "copyright", "→": "to",
+                "<": "less than", ">": "more than", "≤": "at most", "≥": "at least", "*": "", "|": ",",
+                "^": "", "_": " ", "\\": " "}
+#: Separators inside web addresses and e-mail addresses.
+ADDRESS_WORDS = {".": "dot", "/": "slash", "-": "dash", "_": "underscore", ":": "colon", "@": "at",
+                 "?": "question mark", "=": "equals", "&": "and", "#": "hash", "+": "plus", "~": "tilde", "%": "percent"}
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+FRACTION_WORDS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+UNICODE_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅛": "1/8",
+                     "⅜": "3/8", "⅝": "5/8", "⅞": "7/8"}
