@@ -27,7 +27,7 @@ from pipeline.synthesize import clause_pieces, trim_silence  # noqa: E402
 
 FITTING = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md"))
 HELD_OUT = sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.md"))
-FEATURES = ("vowels", "consonants", "stresses", "clauses", "words")
+FEATURES = ("vowels", "consonants", "stresses", "clauses", "words", "pieces")
 
 
 def measure(engine, paths, rate: int) -> list[tuple[str, np.ndarray, np.ndarray]]:

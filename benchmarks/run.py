@@ -5,6 +5,7 @@ Run: make bench   (or .venv/bin/python benchmarks/run.py [--repeat N])
 render: `article-audio render` of a ~600-word article to MP3 in a fresh process, against the floor:
 the same libespeak-ng speaking the whole text in one call, piped into the same ffmpeg binary with the
 same voice, rate and MP3 settings. Target: at most 1.5 times the floor.
+normalize: the normalization stage over the same article, as a share of that render. Target: under 5%.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def timed(command: list[str] | str, repeat: int) -> list[float]:
     return times
 
 
-def bench_render(repeat: int) -> None:
+def bench_render(repeat: int) -> float:
     """Render vs the espeak-ng + ffmpeg floor, interleaved so load hits both alike."""
     out = Path(tempfile.mkdtemp(prefix="article-audio-bench-"))
     python = sys.executable
@@ -60,13 +61,35 @@ def bench_render(repeat: int) -> None:
     print(f"render   {words} words -> mp3: median {render_median:.3f} s over {repeat} runs")
     print(f"floor    espeak-ng one call | ffmpeg mp3: median {floor_median:.3f} s")
     print(f"ratio    render / floor = {render_median / floor_median:.2f} (target <= 1.5)")
+    return render_median
+
+
+def bench_normalization(render_median: float, repeat: int) -> None:
+    """Normalizing the article's sentences, in process, as a share of the render measured above."""
+    from pipeline.article import read_article
+    from pipeline.lexicon import EMPTY_LEXICON, Piece
+    from pipeline.normalize import normalize_pieces
+    from pipeline.script import split_blocks
+
+    sentences = [sentence for block in split_blocks(read_article(ARTICLE)) for sentence in block]
+    normalize_pieces((Piece("warm up 1,200 on Dec. 14 at 5 p.m."),))  # compile the rules once, as a render does
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for sentence in sentences:
+            normalize_pieces(EMPTY_LEXICON.apply(sentence))
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"normalize {len(sentences)} sentences: median {median * 1000:.1f} ms = {median / render_median:.1%} of the "
+          "render (target < 5%)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    bench_render(args.repeat)
+    render_median = bench_render(args.repeat)
+    bench_normalization(render_median, args.repeat * 5)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,8 @@ _LIMITER_SPREAD_BLOCKS = 6
 
 @dataclass(frozen=True)
 class LoudnessResult:
-    """What normalization did: loudness and true peak before and after, and the gain applied."""
+    """What normalization achieved: output loudness and true peak, the gain applied, whether peaks were limited."""
 
-    input_lufs: float
     output_lufs: float
     output_true_peak_dbfs: float
     gain_db: float
@@ -140,33 +139,36 @@ def _limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     return out
 
 
-def limit_true_peak(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bool]:
-    """Limit until the true peak is at or under the linear ceiling; say whether anything was limited."""
+def limit_true_peak(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bool, float]:
+    """Limit until the true peak is at or under the linear ceiling: the samples, whether limited, the true peak."""
     limited = False
     for attempt in range(6):
-        if true_peak(samples) <= ceiling:
+        peak = true_peak(samples)
+        if peak <= ceiling:
             break
         # Interpolated peaks can exceed the sample ceiling: tighten it a little on each pass.
         samples, limited = _limit(samples, ceiling * (0.97 - 0.05 * attempt)), True
-    return samples, limited
+    else:
+        peak = true_peak(samples)
+    return samples, limited, peak
 
 
 def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: float) -> tuple[np.ndarray, LoudnessResult]:
     """Scale to the target integrated loudness, limiting peaks so the true peak stays under the ceiling."""
     measured = integrated_loudness(samples, rate)
     if not math.isfinite(measured):
-        return samples, LoudnessResult(measured, measured, -math.inf, 0.0, False)
+        return samples, LoudnessResult(measured, -math.inf, 0.0, False)
     # Lossy encoders add overshoot: aim the limiter half a decibel under the ceiling.
     ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)
     gain_db = target_lufs - measured
     for _ in range(3):
-        out, limited = limit_true_peak(samples * 10 ** (gain_db / 20), ceiling)
+        out, limited, _ = limit_true_peak(samples * 10 ** (gain_db / 20), ceiling)
         achieved = integrated_loudness(out, rate) if limited else measured + gain_db
         if abs(achieved - target_lufs) <= 0.3:
             break
         gain_db += target_lufs - achieved  # limiting took some loudness away: give it back
     peak_db = 20 * math.log10(max(true_peak(out), 1e-12))
-    return out, LoudnessResult(measured, achieved, peak_db, gain_db, limited)
+    return out, LoudnessResult(achieved, peak_db, gain_db, limited)
 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:
@@ -199,6 +201,7 @@ class StreamingLeveler:
         self._pending: list[np.ndarray] = []
         self._gain_db: float | None = None
         self._limited = False
+        self._peak = 0.0
 
     def process(self, pcm: bytes) -> bytes:
         """Take raw PCM; return leveled PCM (empty while the warm-up is still being collected)."""
@@ -222,7 +225,7 @@ class StreamingLeveler:
         self._gain_db = self.target_lufs - measured if math.isfinite(measured) else 0.0
         for _ in range(3):
             # More gain means more limiting, which takes loudness back: converge on the warm-up.
-            trial, limited = limit_true_peak(warmup * 10 ** (self._gain_db / 20), self._ceiling)
+            trial, limited, _ = limit_true_peak(warmup * 10 ** (self._gain_db / 20), self._ceiling)
             achieved = integrated_loudness(trial, self.rate) if limited else self.target_lufs
             if not math.isfinite(achieved) or abs(achieved - self.target_lufs) < 0.1:
                 break
@@ -230,20 +233,18 @@ class StreamingLeveler:
         return self._level(warmup)
 
     def _level(self, samples: np.ndarray) -> bytes:
-        out, limited = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
+        out, limited, peak = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
         self._limited |= limited
+        self._peak = max(self._peak, peak)
         self._out.append(out)
         return float_to_pcm16(out)
 
     def result(self) -> LoudnessResult:
-        """Measure what was produced: input and output loudness, true peak, gain."""
-        raw = np.concatenate(self._raw) if self._raw else np.zeros(0)
+        """Measure what was produced: the whole output's loudness; its true peak, tracked chunk by chunk."""
         out = np.concatenate(self._out) if self._out else np.zeros(0)
-        peak = true_peak(out)
         return LoudnessResult(
-            input_lufs=integrated_loudness(raw, self.rate),
             output_lufs=integrated_loudness(out, self.rate),
-            output_true_peak_dbfs=20 * math.log10(max(peak, 1e-12)),
+            output_true_peak_dbfs=20 * math.log10(max(self._peak, 1e-12)),
             gain_db=self._gain_db or 0.0,
             limited=self._limited,
         )

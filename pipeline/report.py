@@ -78,7 +78,6 @@ def loudness_summary(result: LoudnessResult, passes: int) -> dict[str, float | b
         return round(value, 2) if math.isfinite(value) else None
 
     return {
-        "input_lufs": measure(result.input_lufs),
         "output_lufs": measure(result.output_lufs),
         "true_peak_dbfs": measure(result.output_true_peak_dbfs),
         "gain_db": measure(result.gain_db),

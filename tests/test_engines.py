@@ -95,3 +95,40 @@ def test_espeak_hang_is_bounded(monkeypatch):
             engine.synthesize("This will hang.", resolve_voice(engine, None), 170)
     finally:
         engine.close()
+
+
+@pytest.mark.e2e
+def test_espeak_first_utterance_gets_the_requested_rate():
+    # pyttsx3 queues property changes before its first run loop; a fresh process shows whether they apply.
+    import subprocess
+    import sys
+
+    script = (
+        "from pipeline.engines import get_engine, resolve_voice\n"
+        "e = get_engine(); v = resolve_voice(e, None)\n"
+        "e.phonemes('Warm up the voice.', v)\n"
+        "first = e.synthesize('The ferry returns on Monday.', v, 120).frames\n"
+        "again = e.synthesize('The ferry returns on Monday.', v, 120).frames\n"
+        "print(first, again)\n"
+    )
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        first, again = map(int, out.split())
+        assert abs(first - again) <= 0.01 * again  # a wrong rate (pyttsx3 default 200) is 40% off
+
+
+@pytest.mark.e2e
+def test_espeak_run_loop_is_abandoned_at_the_timeout(monkeypatch):
+    from pyttsx3.drivers import _espeak
+
+    from pipeline.engines.espeak import EspeakEngine
+
+    engine = EspeakEngine(timeout=0.2)
+    try:
+        # An engine that accepts the text and never speaks: the driver's loop would wait forever.
+        monkeypatch.setattr(_espeak, "Synth", lambda *args, **kwargs: None)
+        with pytest.raises(EngineError, match="did not finish within 0.2 s"):
+            engine.synthesize("This never ends.", resolve_voice(engine, None), 170)
+    finally:
+        monkeypatch.undo()
+        engine.close()

@@ -33,6 +33,6 @@ def test_vtt_cues_escape_and_number():
 
 
 def test_loudness_of_silence_is_null_in_json():
-    summary = loudness_summary(LoudnessResult(float("-inf"), float("-inf"), float("-inf"), 0.0, False), 1)
-    assert summary["input_lufs"] is None and summary["true_peak_dbfs"] is None
+    summary = loudness_summary(LoudnessResult(float("-inf"), float("-inf"), 0.0, False), 1)
+    assert summary["output_lufs"] is None and summary["true_peak_dbfs"] is None
     assert json.loads(report_json({"loudness": summary}))["loudness"]["output_lufs"] is None

@@ -19,7 +19,8 @@ from pipeline.errors import EngineError
 #: Fitted by benchmarks/calibrate_estimate.py to this engine's real output at 170 words per minute.
 ESPEAK_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    weights=(("vowels", 0.03579), ("consonants", 0.07000), ("stresses", 0.08339), ("clauses", 0.26990), ("words", 0.02282)),
+    weights=(("vowels", 0.03662), ("consonants", 0.07030), ("stresses", 0.07430), ("clauses", 0.30508), ("words", 0.02629),
+             ("pieces", -0.13024)),
 )
 DEFAULT_TIMEOUT_SECONDS = 60.0
 ATTEMPTS = 2
@@ -82,24 +83,37 @@ class EspeakEngine:
         self._espeak_version = load_espeak_library()
         self._timeout = timeout
         self._tempdir = tempfile.TemporaryDirectory(prefix="article-audio-")
-        self._engine = self._init_pyttsx3()
-        # pyttsx3 2.99's runAndWait returns about 10 ms after starting espeak, which keeps synthesizing on
-        # its own thread: the WAV is complete only when the driver reports the utterance finished.
+        self._deadline: float | None = None
+        self._engine = self._init_pyttsx3(self._pause)
+        # espeak-ng synthesizes on its own thread: the WAV is complete only when the driver reports the
+        # utterance finished (pyttsx3 2.99's first run loop returns before that).
         self._finished = threading.Event()
         self._cancelled = False
         self._engine.connect("finished-utterance", self._on_finished)
+        if self._engine.proxy.isBusy():
+            # pyttsx3 queues property changes until its first run loop, and that loop's stop() cancels what
+            # espeak-ng still has queued, a rate change included: run one empty loop so changes apply at once.
+            self._engine.runAndWait()
         self._voices: tuple[Voice, ...] | None = None
-        self._current: tuple[str, int] | None = None
+        self._settings: tuple[str, int | None] | None = None
+
+    def _pause(self, seconds: float) -> None:
+        """The driver loop's sleep: 1 ms instead of 10, and the end of a loop that outlives the timeout."""
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self._deadline = None
+            self._engine.stop()  # cancels the utterance if espeak-ng is still on it
+            self._engine.proxy._driver.endLoop()  # pyttsx3 has no public way to end its driver's loop
+        time.sleep(min(seconds, 0.001))
 
     @staticmethod
-    def _init_pyttsx3():
+    def _init_pyttsx3(pause):
         try:
             import pyttsx3
             import pyttsx3.drivers.espeak as driver_module
 
-            # The driver's loop sleeps 10 ms after starting each utterance; we wait for the utterance's own
-            # finished event instead, so a 1 ms yield is enough and a 600-word article saves a third of a second.
-            driver_module.time = SimpleNamespace(sleep=lambda seconds: time.sleep(min(seconds, 0.001)))
+            # The driver's loop polls every 10 ms while espeak-ng speaks; polling every millisecond saves a
+            # third of a second on a 600-word article, and lets a hung utterance be abandoned at the timeout.
+            driver_module.time = SimpleNamespace(sleep=pause)
             with contextlib.redirect_stdout(io.StringIO()):
                 return pyttsx3.init("espeak")
         except ImportError:
@@ -127,9 +141,9 @@ class EspeakEngine:
 
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """espeak-ng's own reading of the text as IPA, one string per clause, phonemes separated by "_"."""
-        if self._current is None or self._current[0] != voice.id:
+        if self._settings is None or self._settings[0] != voice.id:
             self._engine.setProperty("voice", voice.id)
-            self._current = (voice.id, self._engine.getProperty("rate"))
+            self._settings = (voice.id, None)
         self._wait_until_idle()
         return text_to_phonemes(text)
 
@@ -158,28 +172,33 @@ class EspeakEngine:
         """Speak one piece of text to a temporary WAV through pyttsx3 and return its samples."""
         if not text.strip():
             raise EngineError("asked to speak empty text")
-        if self._current != (voice.id, rate):
-            self._engine.setProperty("voice", voice.id)
-            self._engine.setProperty("rate", rate)
-            self._current = (voice.id, rate)
         for _ in range(ATTEMPTS):
-            audio = self._attempt(text)
+            audio = self._attempt(text, voice.id, rate)
             if audio is not None:
                 return audio
         raise EngineError(f"espeak-ng produced no audio for {text[:60]!r} in {ATTEMPTS} attempts; the text may be "
                           "unspeakable, or the engine is broken — reinstall with `make venv`")
 
-    def _attempt(self, text: str) -> Audio | None:
+    def _attempt(self, text: str, voice_id: str, rate: int) -> Audio | None:
         """One utterance; None when it was cancelled or came back empty."""
         path = Path(self._tempdir.name) / "piece.wav"
         path.unlink(missing_ok=True)
+        if self._settings != (voice_id, rate):
+            # A voice change resets espeak-ng's rate, so the rate always follows the voice.
+            self._engine.setProperty("voice", voice_id)
+            self._engine.setProperty("rate", rate)
+            self._settings = (voice_id, rate)
         self._wait_until_idle()
         self._finished.clear()
         self._cancelled = False
         # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our --json output.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
+            self._deadline = time.monotonic() + self._timeout
+            try:
+                self._engine.runAndWait()
+            finally:
+                self._deadline = None
             finished = self._finished.wait(self._timeout)
         if not finished:
             self._engine.stop()
