@@ -13,7 +13,7 @@ from pipeline import __version__
 from pipeline.article import Article, read_article
 from pipeline.errors import ArticleAudioError, UsageError
 from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
-from pipeline.settings import DEFAULT_PAUSES_MS, DEFAULT_RATE, FORMATS, Pauses, RenderSettings
+from pipeline.settings import DATE_ORDERS, DEFAULT_PAUSES_MS, DEFAULT_RATE, FORMATS, Pauses, RenderSettings
 
 PROGRAM = "article-audio"
 SAMPLE_LEXICON = Path(__file__).parent / "data" / "sample_lexicon.toml"
@@ -44,7 +44,13 @@ def _add_speech_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pause", action="append", default=[], metavar="KIND=MS",
                         help="change a pause, e.g. --pause paragraph=1200; kinds: " + ", ".join(DEFAULT_PAUSES_MS)
                         + " (repeatable)")
+    _add_date_order(parser)
     parser.add_argument("--json", action="store_true", help="print JSON on standard output")
+
+
+def _add_date_order(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date-order", choices=DATE_ORDERS, default="mdy",
+                        help="read numeric dates like 03/04/2025 month first (mdy, default) or day first (dmy)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     script = commands.add_parser("script", help="print the spoken script: written and spoken text per sentence")
     _add_article(script, optional=False)
     script.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
+    _add_date_order(script)
     script.add_argument("--json", action="store_true", help="print a JSON array of sentence objects")
 
     estimate = commands.add_parser("estimate", help="estimate the rendition's duration without synthesizing")
@@ -102,7 +109,7 @@ def _pauses(options: list[str]) -> Pauses:
 
 def _settings(args: argparse.Namespace, audio_format: str = "mp3") -> RenderSettings:
     return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format,
-                          pauses=_pauses(args.pause))
+                          pauses=_pauses(args.pause), date_order=args.date_order)
 
 
 def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, str]:
@@ -161,7 +168,7 @@ def cmd_script(args: argparse.Namespace) -> int:
     """Print the spoken script."""
     from pipeline.render import spoken_script
 
-    script = spoken_script(read_article(args.article), _lexicon_for(args))
+    script = spoken_script(read_article(args.article), _lexicon_for(args), RenderSettings(date_order=args.date_order))
     if args.json:
         rows = [{"paragraph": s.paragraph, "text": s.text, "spoken": s.spoken, "lexicon": list(s.lexicon)}
                 for s in script]
@@ -183,7 +190,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     check_settings(settings)
-    script = spoken_script(read_article(args.article), _lexicon_for(args))
+    script = spoken_script(read_article(args.article), _lexicon_for(args), settings)
     engine = get_engine(settings.engine)
     try:
         estimate = estimate_script(script, engine, resolve_voice(engine, settings.voice), settings)

@@ -17,7 +17,7 @@ from pipeline.lexicon import Lexicon
 from pipeline.loudness import LoudnessResult, StreamingLeveler
 from pipeline.report import RenderInfo, build_report, build_vtt, loudness_summary, report_json
 from pipeline.script import ScriptSentence, build_script
-from pipeline.settings import DEFAULT_BITRATES, FORMATS, RenderSettings
+from pipeline.settings import DATE_ORDERS, DEFAULT_BITRATES, FORMATS, RenderSettings
 from pipeline.stitch import Stitcher, Timing
 from pipeline.synthesize import synthesize_sentences
 
@@ -44,9 +44,9 @@ def default_output(article: Article, settings: RenderSettings, folder: Path = DE
     return folder / f"{article.name}.{settings.format}"
 
 
-def spoken_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ...]:
+def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings()) -> tuple[ScriptSentence, ...]:
     """The script, refusing an article with nothing to say."""
-    script = build_script(article, lexicon)
+    script = build_script(article, lexicon, settings.date_order)
     if not script:
         raise InputError(f"{article.name}: the article has no words to speak")
     return script
@@ -67,6 +67,8 @@ def check_settings(settings: RenderSettings) -> None:
     """Refuse settings no engine can use."""
     if settings.format not in FORMATS:
         raise UsageError(f"unknown format {settings.format!r}; choose one of: {', '.join(FORMATS)}")
+    if settings.date_order not in DATE_ORDERS:
+        raise UsageError(f"unknown date order {settings.date_order!r}; choose one of: {', '.join(DATE_ORDERS)}")
     if not 80 <= settings.rate <= 450:
         raise UsageError(f"rate {settings.rate} is out of range; give words per minute between 80 and 450")
 
@@ -84,7 +86,7 @@ def render(
     out = Path(out) if out is not None else default_output(article, settings)
     check_writable_folder(out.parent)
     remove_stale_partials(out.parent, out.stem)
-    script = spoken_script(article, lexicon)
+    script = spoken_script(article, lexicon, settings)
     own_engine = engine is None
     engine = engine or get_engine(settings.engine)
     try:

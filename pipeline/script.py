@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.article import Article
 from pipeline.lexicon import Lexicon, fired_entries
-from pipeline.normalize import normalize_pieces
+from pipeline.normalize import DEFAULT_DATE_ORDER, normalize_pieces
 from pipeline.split import split_sentences
 
 _SPEAKABLE = re.compile(r"[^\W_]")
@@ -31,7 +31,7 @@ def split_blocks(article: Article) -> tuple[tuple[str, ...], ...]:
     return ((article.title,),) + body if article.title else body
 
 
-def build_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ...]:
+def build_script(article: Article, lexicon: Lexicon, date_order: str = DEFAULT_DATE_ORDER) -> tuple[ScriptSentence, ...]:
     """Split, apply the lexicon, then normalize: one ScriptSentence per written sentence."""
     script = []
     for number, sentences in enumerate(split_blocks(article)):
@@ -42,7 +42,7 @@ def build_script(article: Article, lexicon: Lexicon) -> tuple[ScriptSentence, ..
                 ScriptSentence(
                     paragraph=number,
                     text=text,
-                    spoken=normalize_pieces(pieces),
+                    spoken=normalize_pieces(pieces, date_order),
                     lexicon=fired_entries(pieces),
                     is_title=is_title,
                     ends_paragraph=position == len(sentences) - 1,

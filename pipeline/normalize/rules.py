@@ -78,11 +78,18 @@ def _spell_address(text: str) -> str:
             words.append("w w w")
         elif part.isdigit():
             words.append(n.digits(part))
-        elif part.isalpha() and (len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE)):
-            words.append(" ".join(part.upper()))  # "cbc", "ca": letters; "doe", "com": words
+        elif re.search(r"\d", part):
+            words.extend(n.digits(run) if run.isdigit() else _address_word(run) for run in re.findall(r"\d+|\D+", part))
         else:
-            words.append(part)
+            words.append(_address_word(part))
     return " ".join(words)
+
+
+def _address_word(part: str) -> str:
+    """A name inside an address: "cbc", "ca" are letters; "doe", "com" are words."""
+    if len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE):
+        return " ".join(part.upper())
+    return part
 
 
 def _url(match: re.Match[str]) -> str:
