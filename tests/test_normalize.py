@@ -74,18 +74,19 @@ He finished in 2:05:30 flat. => He finished in two hours five minutes thirty sec
 """)
 MONEY = cases("""
 It costs $20. => It costs twenty dollars.
+On a $10,000 balance. => On a ten thousand dollar balance.
 It costs $20.50 now. => It costs twenty dollars and fifty cents now.
-A $1.2 million grant. => A one point two million dollars grant.
+A $1.2 million grant. => A one point two million dollar grant.
 Only $1 each. => Only one dollar each.
 Only $0.99 each. => Only ninety-nine cents each.
 Paid US$5 each. => Paid five U S dollars each.
 Paid C$10 each. => Paid ten Canadian dollars each.
 It was £1.20 then. => It was one pound and twenty pence then.
-A €5bn fund. => A five billion euros fund.
+A €5bn fund. => A five billion euro fund.
 A ¥30 billion loss. => A thirty billion yen loss.
 It is 50 cents. => It is fifty cents.
-A $5-10 million range. => A five to ten million dollars range.
-A $40K salary. => A forty thousand dollars salary.
+A $5-10 million range. => A five to ten million dollar range.
+A $40K salary. => A forty thousand dollar salary.
 """)
 PERCENT_RANGES_SCORES = cases("""
 Up 5% on the day. => Up five percent on the day.

@@ -109,7 +109,21 @@ def _phone(match: re.Match[str]) -> str:
 # --- money, percentages, measures ------------------------------------------------------------------
 
 
+#: Words after an amount that show it is not an adjective ("a $5 fee" but "a $5 increase in").
+_NOT_A_NOUN = frozenset("of in for to and or a an the that which from per each on at by with is was as than".split())
+
+
 def _money(match: re.Match[str]) -> str:
+    article = match["article"] or ""
+    if article and match["next"] and match["next"] not in _NOT_A_NOUN:
+        # "a $10,000 balance" is "a ten thousand dollar balance": the amount describes the noun.
+        singular = CURRENCIES[match["currency"]][0]
+        amount = _money_amount(match)
+        return article + re.sub(rf"{re.escape(CURRENCIES[match['currency']][1])}$", singular, amount)
+    return article + _money_amount(match)
+
+
+def _money_amount(match: re.Match[str]) -> str:
     singular, plural, cent, cents = CURRENCIES[match["currency"]]
     amount, upper, scale = match["amount"], match["upper"], match["scale"]
     if scale:
@@ -386,7 +400,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("number abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), _table(NUMBER_ABBREVIATIONS)),
         Rule("street", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), _street),
         Rule("saint", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
-        Rule("money", r(rf"(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{NUMBER})(?:\s?(?:-|–|to)\s?(?:{_CURRENCY})?\s?(?P<upper>{NUMBER}))?(?:\s?(?P<scale>{_SCALE})\b)?"), _money),
+        Rule("money", r(rf"(?P<article>\b[Aa]n?\s)?(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{NUMBER})(?:\s?(?:-|–|to)\s?(?:{_CURRENCY})?\s?(?P<upper>{NUMBER}))?(?:\s?(?P<scale>{_SCALE})\b)?(?:(?=\s(?P<next>[a-z]+)))?"), _money),
         Rule("cents", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), _cents),
         Rule("percent", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), _percent),
         Rule("iso date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), _iso_date),
