@@ -45,6 +45,8 @@ SIGNED = rf"(?<![\w.])-?{NUMBER}"
 _MONTH_NAME = rf"(?:{_alternation(MONTHS)})"
 _MONTH_SHORT = rf"(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\."
 _MONTH = rf"(?:{_MONTH_NAME}|{_MONTH_SHORT})"
+#: Before a day number a month abbreviation needs no period ("Jan 5").
+_MONTH_BEFORE_DAY = rf"(?:{_MONTH_NAME}|(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\.?)"
 _ROMAN = r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _CURRENCY = _alternation(CURRENCIES)
 _SCALE = _alternation(SCALES)
@@ -377,7 +379,7 @@ def _hashtag(match: re.Match[str]) -> str:
 
 
 def _handle(match: re.Match[str]) -> str:
-    return f"at {match['handle'].replace('_', ' ')}"
+    return "at " + " ".join(_camel_words(part) for part in match["handle"].split("_") if part)
 
 
 def _symbol(match: re.Match[str]) -> str:
@@ -396,7 +398,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("url", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), _url),
         Rule("hashtag", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), _hashtag),
         Rule("handle", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), _handle),
-        Rule("phone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[.-]\d{4}(?![\d-])"), _phone),
+        Rule("phone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), _phone),
         Rule("number abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), _table(NUMBER_ABBREVIATIONS)),
         Rule("street", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), _street),
         Rule("saint", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
@@ -405,7 +407,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("percent", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), _percent),
         Rule("iso date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), _iso_date),
         Rule("numeric date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), numeric_date_rule(date_order)),
-        Rule("month day", r(rf"\b(?P<month>{_MONTH})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), _month_day),
+        Rule("month day", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), _month_day),
         Rule("day month", r(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>{_MONTH})(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), _day_month),
         Rule("month year", r(rf"\b(?P<month>{_MONTH})\s(?P<year>(?:1[0-9]|20)\d{{2}})\b"), _month_year),
         Rule("clock", r(rf"\b(?P<hour>[01]?\d)(?::(?P<minutes>[0-5]\d))?\s?(?P<half>[aApP])\.?\s?[mM]\.?(?![\w])(?:\s(?P<zone>{_alternation(TIME_ZONES)})\b)?"), _clock),

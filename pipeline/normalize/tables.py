@@ -31,7 +31,7 @@ ABBREVIATIONS = {
     "Const.": "Constable", "Coun.": "Councillor", "Cllr.": "Councillor", "Pres.": "President",
     "Jr.": "Junior", "Sr.": "Senior", "Sens.": "Senators", "Reps.": "Representatives", "Govt.": "Government",
     "Ave.": "Avenue", "Blvd.": "Boulevard", "Rd.": "Road", "Hwy.": "Highway", "Cres.": "Crescent",
-    "Pkwy.": "Parkway", "Mt.": "Mount", "Co.": "Company", "Inc.": "Incorporated", "Ltd.": "Limited", "Corp.": "Corporation",
+    "Pkwy.": "Parkway", "Mt.": "Mount", "Ft.": "Fort", "Ph.D.": "P H D", "Ph.D": "P H D", "Co.": "Company", "Inc.": "Incorporated", "Ltd.": "Limited", "Corp.": "Corporation",
     "Bros.": "Brothers", "Dept.": "Department", "Univ.": "University", "Assn.": "Association",
     "vs.": "versus", "v.": "versus", "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
     "approx.": "approximately", "est.": "established", "cf.": "compare", "ca.": "circa", "min.": "minutes",
