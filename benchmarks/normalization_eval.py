@@ -25,7 +25,8 @@ _IGNORED = re.compile(r"[ˈˌ_\s]")
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("normalization_cases.tsv")
+    arguments = [argument for argument in sys.argv[1:] if argument != "-v"]
+    path = Path(arguments[0]) if arguments else Path(__file__).with_name("normalization_cases.tsv")
     with path.open(encoding="utf-8") as handle:
         cases = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     engine = get_engine("espeak")

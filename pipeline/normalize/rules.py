@@ -23,6 +23,7 @@ from pipeline.normalize.tables import (
     SYMBOL_WORDS,
     TIME_ZONES,
     UNITS,
+    WORD_ONSETS,
 )
 
 
@@ -100,12 +101,14 @@ def _url(match: re.Match[str]) -> str:
 
 
 def _camel_words(text: str) -> str:
-    return " ".join(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)) or text
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_A-Za-z]+", text)
+    return " ".join(n.cardinal(word) if word.isdigit() else word for word in words)
 
 
 def _phone(match: re.Match[str]) -> str:
     groups = [g for g in re.split(r"[^\d]+", match.group(0)) if g]
-    return ", ".join(n.digits(group) for group in groups)
+    spoken = ", ".join(n.digits(group) for group in groups)
+    return f"plus {spoken}" if match.group(0).startswith("+") else spoken
 
 
 # --- money, percentages, measures ------------------------------------------------------------------
@@ -190,8 +193,14 @@ def _month_day(match: re.Match[str]) -> str:
 
 
 def _day_month(match: re.Match[str]) -> str:
-    spoken = f"the {n.ordinal(int(match['day']))} of {month_name(match['month'])}"
-    return spoken + (f", {n.year(int(match['year']))}" if match["year"] else "")
+    # American newsreading says "14 December 2025" the way it says "December 14, 2025".
+    return _month_day(match)
+
+
+def _date_range(match: re.Match[str]) -> str:
+    start = f"{month_name(match['month'])} {n.ordinal(int(match['day']))}"
+    end_month = f"{month_name(match['month2'])} " if match["month2"] else ""
+    return f"{start} to {end_month}{n.ordinal(int(match['day2']))}"
 
 
 def _month_year(match: re.Match[str]) -> str:
@@ -267,6 +276,11 @@ def _season(match: re.Match[str]) -> str:
     return f"{n.year(int(first))} to {n.year(int(second))}"
 
 
+def _set_scores(match: re.Match[str]) -> str:
+    # Tennis and volleyball set scores in a row are read as pairs: "6-4, 6-3" is "six four, six three".
+    return ", ".join(" ".join(n.cardinal(side) for side in score.split("-")) for score in match.group(0).split(", "))
+
+
 def _range(match: re.Match[str]) -> str:
     return f"{n.number(match['low'])} to {n.number(match['high'])}"
 
@@ -334,6 +348,13 @@ def _regnal(match: re.Match[str]) -> str:
     return f"{match['name']} the {n.ordinal(roman_value(match['numeral']))}"
 
 
+def _generation(match: re.Match[str]) -> str:
+    """ "Robert Keller III" is "the third"; "World War II" is left for the counting rule."""
+    if match["name"].split()[-1] in ROMAN_COUNTERS:
+        return match.group(0)
+    return _regnal(match)
+
+
 def _counted(match: re.Match[str]) -> str:
     return f"{match['word']} {n.cardinal(str(roman_value(match['numeral'])))}"
 
@@ -359,8 +380,9 @@ def _dotted_initialism(match: re.Match[str]) -> str:
 
 def _looks_pronounceable(word: str) -> bool:
     lower = word.lower()
+    consonant_start = not re.match(r"[aeiouy]", lower[:2]) and len(lower) > 1 and lower[1] not in "aeiouy"
     return (len(lower) >= 4 and bool(re.search(r"[aeiou]", lower)) and not re.search(r"[^aeiouy]{3}", lower)
-            and not re.search(r"[aeiou]{3}", lower) and lower[0] + lower[1] not in {"ng", "nr", "ts"})
+            and not re.search(r"[aeiou]{3}", lower) and (not consonant_start or lower[:2] in WORD_ONSETS))
 
 
 def _capitals(match: re.Match[str]) -> str:
@@ -399,6 +421,8 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("hashtag", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), _hashtag),
         Rule("handle", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), _handle),
         Rule("phone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), _phone),
+        Rule("international phone", r(r"(?<![\w+])\+(?!1[\s.-])\d{1,3}(?:[\s.-]\d{1,5}){2,5}(?![\d-])"), _phone),
+        Rule("service number", r(r"(?<![\w.,$-])[2-9]11(?![\w.,]\d|\d)"), lambda m: n.digits(m.group(0))),
         Rule("number abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), _table(NUMBER_ABBREVIATIONS)),
         Rule("street", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), _street),
         Rule("saint", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
@@ -407,6 +431,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("percent", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), _percent),
         Rule("iso date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), _iso_date),
         Rule("numeric date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), numeric_date_rule(date_order)),
+        Rule("date range", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)\s?[-–]\s?(?:(?P<month2>{_MONTH_BEFORE_DAY})\s)?(?P<day2>[0-3]?\d)\b(?![,.]?\s?\d)"), _date_range),
         Rule("month day", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), _month_day),
         Rule("day month", r(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>{_MONTH})(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), _day_month),
         Rule("month year", r(rf"\b(?P<month>{_MONTH})\s(?P<year>(?:1[0-9]|20)\d{{2}})\b"), _month_year),
@@ -418,15 +443,17 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("decade", r(r"(?:\b(?P<prefix>mid|early|late)-)?(?<!['‘’])\b(?P<decade>(?:1[0-9]|20)?\d0)'?s\b"), _decade),
         Rule("season", r(r"\b(?P<first>(?:19|20)\d{2})[-–/](?P<second>(?:19|20)\d{2}|\d{2})\b(?![-/]\d)"), _season),
         Rule("designator", r(r"\b(?P<name>[A-Za-z]+)-(?P<value>\d+)\b"), lambda m: f"{m['name']} {n.cardinal(m['value'])}"),
+        Rule("set scores", r(r"(?<![\w.,-])\d{1,2}-\d{1,2}(?:,\s\d{1,2}-\d{1,2})+(?![\w-])"), _set_scores),
         Rule("range", r(rf"(?P<low>(?<![\w.,-]){NUMBER})\s?[-–]\s?(?P<high>{NUMBER})(?![\w-])"), _range),
         Rule("ordinal", r(r"\b(?P<value>\d{1,3}(?:,\d{3})*|\d+)(?:st|nd|rd|th)\b"), _ordinal),
-        Rule("mixed fraction", r(r"\b(?P<whole>\d+)\s(?P<top>\d+)/(?P<bottom>\d+)\b"), _mixed_fraction),
+        Rule("mixed fraction", r(r"\b(?P<whole>\d+)\s+(?P<top>\d+)/(?P<bottom>\d+)\b"), _mixed_fraction),
         Rule("fraction", r(r"(?<![\w/])(?P<top>\d+)/(?P<bottom>\d+)(?![\w/])"), _fraction),
         Rule("number with letters", r(r"\b(?P<value>\d+)(?P<letters>[A-Z]{1,2})\b"), _number_letters),
         Rule("code", r(r"\b(?=[^\W\d_]*\d)(?=\d*[^\W\d_])[^\W_]+\b"), _code),
         Rule("year", r(r"(?<![\w.,$-])(?:1[1-9]\d{2}|20\d{2})(?![\w.,]\d|\d)"), _year),
         Rule("number", r(rf"{SIGNED}|(?<![\w.])\.\d+"), _number),
         Rule("regnal number", r(rf"\b(?P<name>{_alternation(REGNAL_NAMES)})\s(?P<numeral>{_ROMAN})\b"), _regnal),
+        Rule("generation", r(rf"\b(?P<name>[A-Z][a-z]+\s[A-Z][\w'-]+),?\s(?P<numeral>II|III|IV)\b"), _generation),
         Rule("counted numeral", r(rf"\b(?P<word>{_alternation(ROMAN_COUNTERS)}|[A-Z][a-z]+)\s(?P<numeral>(?!I\b){_ROMAN})\b(?!')"), _counted_if_counter),
         Rule("abbreviation", r(rf"(?<![\w.])(?:{_alternation(ABBREVIATIONS)})(?!\w)"), _table(ABBREVIATIONS)),
         Rule("month abbreviation", r(rf"\b{_MONTH_SHORT}(?!\w)"), lambda m: month_name(m.group(0))),

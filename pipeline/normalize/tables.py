@@ -87,15 +87,15 @@ SCALES = {
 
 #: Units after a number: written form to (singular, plural).
 UNITS = {
-    "km/h": ("kilometre per hour", "kilometres per hour"), "kph": ("kilometre per hour", "kilometres per hour"),
-    "mph": ("mile per hour", "miles per hour"), "m/s": ("metre per second", "metres per second"),
-    "km": ("kilometre", "kilometres"), "m": ("metre", "metres"), "cm": ("centimetre", "centimetres"),
-    "mm": ("millimetre", "millimetres"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
+    "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour"), "m/s": ("meter per second", "meters per second"),
+    "km": ("kilometer", "kilometers"), "m": ("meter", "meters"), "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
     "yd": ("yard", "yards"), "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
     "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"), "t": ("tonne", "tonnes"),
-    "L": ("litre", "litres"), "l": ("litre", "litres"), "ml": ("millilitre", "millilitres"), "mL": ("millilitre", "millilitres"),
-    "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "km2": ("square kilometre", "square kilometres"),
-    "km²": ("square kilometre", "square kilometres"), "m2": ("square metre", "square metres"), "m²": ("square metre", "square metres"),
+    "L": ("liter", "liters"), "l": ("liter", "liters"), "ml": ("milliliter", "milliliters"), "mL": ("milliliter", "milliliters"),
+    "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "km2": ("square kilometer", "square kilometers"),
+    "km²": ("square kilometer", "square kilometers"), "m2": ("square meter", "square meters"), "m²": ("square meter", "square meters"),
     "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"), "°": ("degree", "degrees"),
     "C": ("degree Celsius", "degrees Celsius"), "F": ("degree Fahrenheit", "degrees Fahrenheit"),
     "Hz": ("hertz", "hertz"), "kHz": ("kilohertz", "kilohertz"), "MHz": ("megahertz", "megahertz"),
@@ -107,7 +107,7 @@ UNITS = {
     "ms": ("millisecond", "milliseconds"), "sec": ("second", "seconds"), "hr": ("hour", "hours"), "hrs": ("hour", "hours"),
     "min": ("minute", "minutes"), "mins": ("minute", "minutes"), "yr": ("year", "years"), "yrs": ("year", "years"),
     "cal": ("calorie", "calories"), "kcal": ("kilocalorie", "kilocalories"), "psi": ("p s i", "p s i"),
-    "dB": ("decibel", "decibels"), "mg/L": ("milligram per litre", "milligrams per litre"),
+    "dB": ("decibel", "decibels"), "mg/L": ("milligram per liter", "milligrams per liter"),
 }
 
 #: Capitalized words read as words, not letters.
@@ -123,9 +123,10 @@ INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CE
                "PM", "FBI", "CIA", "IRS", "TSX", "ETF", "USB", "IOU", "ATM", "SUV", "OPP", "CAF"}
 #: Time zones read the way a newsreader says them.
 TIME_ZONES = {
-    "ET": "Eastern", "EST": "Eastern", "EDT": "Eastern", "CT": "Central", "CST": "Central", "CDT": "Central",
-    "MT": "Mountain", "MST": "Mountain", "MDT": "Mountain", "PT": "Pacific", "PST": "Pacific", "PDT": "Pacific",
-    "AT": "Atlantic", "AST": "Atlantic", "ADT": "Atlantic", "NT": "Newfoundland", "GMT": "G M T", "UTC": "U T C",
+    "ET": "Eastern time", "EST": "Eastern time", "EDT": "Eastern time", "CT": "Central time", "CST": "Central time",
+    "CDT": "Central time", "MT": "Mountain time", "MST": "Mountain time", "MDT": "Mountain time",
+    "PT": "Pacific time", "PST": "Pacific time", "PDT": "Pacific time", "AT": "Atlantic time", "AST": "Atlantic time",
+    "ADT": "Atlantic time", "NT": "Newfoundland time", "GMT": "G M T", "UTC": "U T C",
     "BST": "British summer time", "CET": "Central European time",
 }
 
@@ -140,6 +141,10 @@ REGNAL_NAMES = {"Charles", "Elizabeth", "Henry", "George", "Edward", "William", 
                 "Christian", "Margrethe", "Willem", "Rama", "Napoleon", "Catherine", "Victor", "Umberto", "Ivan",
                 "Francis", "Innocent", "Clement", "Urban", "Boniface", "Stephen", "Anne", "Victoria", "Albert",
                 "Baudouin", "Haakon", "Carl", "Hussein", "Abdullah", "Mohammed", "Akihito", "Pedro", "Manuel"}
+
+#: Two letters that can begin an English word: an all-capital word starting otherwise is spelled ("WSIB").
+WORD_ONSETS = frozenset("bl br ch cl cr dr dw fl fr gl gn gr kn kl kr ph pl pr ps qu sc sh sk sl sm sn sp st sw "
+                        "th tr tw wh wr sch scr shr spl spr str thr".split())
 
 #: Symbols read as words.
 SYMBOL_WORDS = {"&": "and", "%": "percent", "+": "plus", "=": "equals", "@": "at", "×": "times",
