@@ -1,0 +1,434 @@
+"""What the normalization rules say: functions from a pattern's match to the spoken words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pipeline.normalize import numbers as n
+from pipeline.normalize.tables import (
+    ACRONYMS,
+    ADDRESS_WORDS,
+    CURRENCIES,
+    INITIALISMS,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    ROMAN_COUNTERS,
+    SCALES,
+    SYMBOL_WORDS,
+    TIME_ZONES,
+    UNITS,
+    WORD_ONSETS,
+)
+
+#: Units that are also ordinary words or letters: only read as units when nothing word-like follows.
+_AMBIGUOUS_UNITS = {"in", "t", "C", "F", "V", "W", "min", "mi", "ha", "yd", "sec", "cal", "ms"}
+_SEPARATORS = re.compile(r"[./\-_:@?=&#+~%]")
+
+
+def month_name(text: str) -> str:
+    """A month from its name or abbreviation."""
+    key = text.rstrip(".").lower()
+    return MONTH_ABBREVIATIONS.get(key) or key.capitalize()
+
+
+def _plural_unit(value: str, forms: tuple[str, str]) -> str:
+    return forms[0] if value in ("1", "1.0", "-1") else forms[1]
+
+
+# --- web addresses, handles, phone numbers -------------------------------------------------------
+
+
+def spell_address(text: str) -> str:
+    """An e-mail or web address: separators as words, numbers digit by digit."""
+    words = []
+    for part in re.split(r"([./\-_:@?=&#+~%])", text):
+        if not part:
+            continue
+        if _SEPARATORS.fullmatch(part):
+            words.append(ADDRESS_WORDS[part])
+        elif part.lower() == "www":
+            words.append("w w w")
+        elif part.isdigit():
+            words.append(n.digits(part))
+        elif re.search(r"\d", part):
+            words.extend(n.digits(run) if run.isdigit() else _address_word(run) for run in re.findall(r"\d+|\D+", part))
+        else:
+            words.append(_address_word(part))
+    return " ".join(words)
+
+
+def _address_word(part: str) -> str:
+    """A name inside an address: "cbc", "ca" are letters; "doe", "com" are words."""
+    if len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE):
+        return " ".join(part.upper())
+    return part
+
+
+def url(match: re.Match[str]) -> str:
+    """A web address without its http(s)://: "w w w dot example dot com slash news"."""
+    address = re.sub(r"^https?://", "", match.group(0), flags=re.IGNORECASE).rstrip("/")
+    return spell_address(address)
+
+
+def _camel_words(text: str) -> str:
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_A-Za-z]+", text)
+    return " ".join(n.cardinal(word) if word.isdigit() else word for word in words)
+
+
+def phone(match: re.Match[str]) -> str:
+    """A phone number digit by digit, in its groups."""
+    groups = [g for g in re.split(r"[^\d]+", match.group(0)) if g]
+    spoken = ", ".join(n.digits(group) for group in groups)
+    return f"plus {spoken}" if match.group(0).startswith("+") else spoken
+
+
+# --- money, percentages, measures ------------------------------------------------------------------
+
+
+#: Words after an amount that show it is not an adjective ("a $5 fee" but "a $5 increase in").
+_NOT_A_NOUN = frozenset("of in for to and or a an the that which from per each on at by with is was as than".split())
+
+
+def money(match: re.Match[str]) -> str:
+    """An amount of money; before a noun it is an adjective ("a ten thousand dollar balance")."""
+    article = match["article"] or ""
+    if article and match["next"] and match["next"] not in _NOT_A_NOUN:
+        # "a $10,000 balance" is "a ten thousand dollar balance": the amount describes the noun.
+        singular = CURRENCIES[match["currency"]][0]
+        amount = _money_amount(match)
+        return article + re.sub(rf"{re.escape(CURRENCIES[match['currency']][1])}$", singular, amount)
+    return article + _money_amount(match)
+
+
+def _money_amount(match: re.Match[str]) -> str:
+    singular, plural, cent, cents = CURRENCIES[match["currency"]]
+    amount, upper, scale = match["amount"], match["upper"], match["scale"]
+    if scale:
+        spoken = n.number(amount) + (f" to {n.number(upper)}" if upper else "")
+        return f"{spoken} {SCALES[scale]} {plural}"
+    if upper:
+        return f"{n.number(amount)} to {n.number(upper)} {plural}"
+    whole, _, fraction = amount.replace(",", "").partition(".")
+    if fraction and len(fraction) > 2:
+        return f"{n.decimal(amount)} {plural}"
+    minor = int(fraction.ljust(2, "0")) if fraction else 0
+    major = int(whole or 0)
+    parts = []
+    if major or not minor:
+        parts.append(f"{n.cardinal(whole or '0')} {singular if major == 1 else plural}")
+    if minor:
+        parts.append(f"{n.cardinal(str(minor))} {cent if minor == 1 else cents}")
+    return " and ".join(parts)
+
+
+def cents(match: re.Match[str]) -> str:
+    """"50¢" as "fifty cents"."""
+    return f"{n.number(match['amount'])} {'cent' if match['amount'] == '1' else 'cents'}"
+
+
+def percent(match: re.Match[str]) -> str:
+    """A percentage or a range of percentages."""
+    upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
+    return f"{n.number(match['amount'])}{upper} percent"
+
+
+def feet_inches(match: re.Match[str]) -> str:
+    """A height: "6 ft 2 in", "5'11\""."""
+    feet, inches = match["feet"], match["inches"]
+    return f"{n.cardinal(feet)} {'foot' if feet == '1' else 'feet'} {n.cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
+
+
+def measure(match: re.Match[str]) -> str:
+    """A number and its unit, singular or plural; ambiguous units only where nothing word-like follows."""
+    unit = match["unit"]
+    if unit in _AMBIGUOUS_UNITS and match["space"] and match["follow"]:
+        return match.group(0)  # "5 in the morning", "3 m from": not a measure after all
+    upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
+    if match["space"] == "-":
+        return f"{n.number(match['amount'])}{upper} {UNITS[unit][0]}"  # "a 42-km race": the unit is an adjective
+    return f"{n.number(match['amount'])}{upper} {_plural_unit(match['upper'] or match['amount'], UNITS[unit])}"
+
+
+# --- dates and times -------------------------------------------------------------------------------
+
+
+def _valid_date(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def iso_date(match: re.Match[str]) -> str:
+    """A date written 2016-07-03."""
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not _valid_date(month, day):
+        return f"{n.cardinal(match['year'])} {n.cardinal(match['month'])} {n.cardinal(match['day'])}"
+    return f"{MONTHS[month - 1]} {n.ordinal(day)}, {n.year(year)}"
+
+
+def month_day(match: re.Match[str]) -> str:
+    """"Dec. 14", "December 14, 2025": month, ordinal day, year."""
+    spoken = f"{month_name(match['month'])} {n.ordinal(int(match['day']))}"
+    return spoken + (f", {n.year(int(match['year']))}" if match["year"] else "")
+
+
+def day_month(match: re.Match[str]) -> str:
+    # American newsreading says "14 December 2025" the way it says "December 14, 2025".
+    """"14 December 2025", read the American way."""
+    return month_day(match)
+
+
+def date_range(match: re.Match[str]) -> str:
+    """"Oct. 22-24", "Aug. 31-Sept. 2"."""
+    start = f"{month_name(match['month'])} {n.ordinal(int(match['day']))}"
+    end_month = f"{month_name(match['month2'])} " if match["month2"] else ""
+    return f"{start} to {end_month}{n.ordinal(int(match['day2']))}"
+
+
+def month_year(match: re.Match[str]) -> str:
+    """"September 2026"."""
+    return f"{month_name(match['month'])} {n.year(int(match['year']))}"
+
+
+def numeric_date_rule(order: str) -> Callable[[re.Match[str]], str]:
+    """A reader for 12/14/2025 that takes the first two numbers as month/day ("mdy") or day/month ("dmy")."""
+
+    def speak(match: re.Match[str]) -> str:
+        first, second, year = int(match["first"]), int(match["second"]), match["year"]
+        month, day = (first, second) if order == "mdy" else (second, first)
+        if not _valid_date(month, day):
+            month, day = day, month
+        if not _valid_date(month, day):
+            return match.group(0).replace("/", " slash ")
+        full_year = int(year) + (2000 if int(year) < 50 else 1900) if len(year) == 2 else int(year)
+        return f"{MONTHS[month - 1]} {n.ordinal(day)}, {n.year(full_year)}"
+
+    return speak
+
+
+def _minutes(minutes: str) -> str:
+    value = int(minutes)
+    if value == 0:
+        return ""
+    return f" oh {n.digits(minutes[-1])}" if value < 10 else f" {n.cardinal(minutes)}"
+
+
+def clock(match: re.Match[str]) -> str:
+    """A clock time with a.m. or p.m. and an optional time zone."""
+    hour = n.cardinal(str(int(match["hour"])))
+    spoken = hour + _minutes(match["minutes"] or "00") + f" {match['half'].lower()} m"
+    if match["zone"]:
+        spoken += f" {TIME_ZONES[match['zone']]}"
+    return spoken
+
+
+def _twenty_four_hour(match: re.Match[str]) -> str:
+    hour, minutes = int(match["hour"]), match["minutes"]
+    if minutes == "00":
+        return f"{n.cardinal(str(hour))} o'clock" if 1 <= hour <= 12 else f"{n.cardinal(str(hour))} hundred"
+    return f"{n.cardinal(str(hour))}{_minutes(minutes)}"
+
+
+def _race_time(match: re.Match[str]) -> str:
+    parts = []
+    if match["hours"]:
+        hours = int(match["hours"])
+        parts.append(f"{n.cardinal(str(hours))} {'hour' if hours == 1 else 'hours'}")
+    minutes = int(match["minutes"])
+    parts.append(f"{n.cardinal(str(minutes))} {'minute' if minutes == 1 else 'minutes'}")
+    seconds = str(int(match["seconds"])) + (f".{match['fraction']}" if match["fraction"] else "")
+    parts.append(f"{n.number(seconds)} {'second' if seconds == '1' else 'seconds'}")
+    return " ".join(parts)
+
+
+# --- years, decades, ranges, ordinals, fractions, plain numbers -------------------------------------
+
+
+def decade(match: re.Match[str]) -> str:
+    """"1980s", "mid-1990s"."""
+    prefix = f"{match['prefix'].lower()} " if match["prefix"] else ""
+    return prefix + n.decade(int(match["decade"]))
+
+
+def short_decade(match: re.Match[str]) -> str:
+    """"'90s"."""
+    return n.decade(int(match["decade"]))
+
+
+def season(match: re.Match[str]) -> str:
+    """A season or fiscal year ("2017-18") or a span of years ("2017-2019")."""
+    first, second = match["first"], match["second"]
+    if len(second) == 2:
+        return f"{n.year(int(first))} {n.cardinal(second) if second[0] != '0' else 'oh ' + n.digits(second[1])}"
+    return f"{n.year(int(first))} to {n.year(int(second))}"
+
+
+def set_scores(match: re.Match[str]) -> str:
+    # Tennis and volleyball set scores in a row are read as pairs: "6-4, 6-3" is "six four, six three".
+    """Set scores in a row, read as pairs: "6-4, 6-3" is "six four, six three"."""
+    return ", ".join(" ".join(n.cardinal(side) for side in score.split("-")) for score in match.group(0).split(", "))
+
+
+def range(match: re.Match[str]) -> str:
+    """A range or a score: "10-15" is "ten to fifteen"."""
+    return f"{n.number(match['low'])} to {n.number(match['high'])}"
+
+
+def ordinal(match: re.Match[str]) -> str:
+    """"21st" as "twenty-first"."""
+    return n.ordinal(int(match["value"].replace(",", "")))
+
+
+def mixed_fraction(match: re.Match[str]) -> str:
+    """"2 1/2" as "two and a half"."""
+    whole, top, bottom = match["whole"], int(match["top"]), int(match["bottom"])
+    if bottom == 2 and top == 1:
+        return f"{n.cardinal(whole)} and a half"
+    if bottom == 4 and top == 1:
+        return f"{n.cardinal(whole)} and a quarter"
+    return f"{n.cardinal(whole)} and {n.fraction(top, bottom)}"
+
+
+def fraction(match: re.Match[str]) -> str:
+    """A fraction; "24/7" and "9/11" are read as two numbers."""
+    top, bottom = int(match["top"]), int(match["bottom"])
+    if 0 < top < bottom <= 16:
+        return n.fraction(top, bottom)
+    return f"{n.cardinal(match['top'])} {n.cardinal(match['bottom'])}"  # "24/7", "9/11"
+
+
+def year(match: re.Match[str]) -> str:
+    """A year in pairs."""
+    return n.year(int(match.group(0)))
+
+
+def number(match: re.Match[str]) -> str:
+    """A cardinal or decimal number."""
+    return n.number(match.group(0))
+
+
+def number_letters(match: re.Match[str]) -> str:
+    """A number with capital letters after it: "5G", "3D"."""
+    return f"{n.cardinal(match['value'])} {' '.join(match['letters'])}"
+
+
+def code(match: re.Match[str]) -> str:
+    """Letters and digits mixed, as in "F35", "MP3", "H1N1": letter runs spelled or read, numbers read."""
+    words = []
+    for part in re.findall(r"[^\W\d_]+|\d+", match.group(0)):
+        if part.isdigit():
+            words.append(n.cardinal(part) if len(part) <= 4 and not part.startswith("0") else n.digits(part))
+        elif part.isupper() and len(part) <= 3 or len(part) == 1:
+            words.append(" ".join(part.upper()))
+        else:
+            words.append(part)
+    return " ".join(words)
+
+
+# --- Roman numerals --------------------------------------------------------------------------------
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a valid Roman numeral."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = values[letter]
+        following = values[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def regnal(match: re.Match[str]) -> str:
+    """"Charles III" as "Charles the third"."""
+    return f"{match['name']} the {n.ordinal(roman_value(match['numeral']))}"
+
+
+def generation(match: re.Match[str]) -> str:
+    """ "Robert Keller III" is "the third"; "World War II" is left for the counting rule."""
+    if match["name"].split()[-1] in ROMAN_COUNTERS:
+        return match.group(0)
+    return regnal(match)
+
+
+def _counted(match: re.Match[str]) -> str:
+    return f"{match['word']} {n.cardinal(str(roman_value(match['numeral'])))}"
+
+
+# --- abbreviations, initialisms, symbols -----------------------------------------------------------
+
+
+def table(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """A reader that looks the match up in a table."""
+    return lambda match: table[match.group(0)] if match.group(0) in table else table[match.group(0).strip()]
+
+
+def street(match: re.Match[str]) -> str:
+    """"Main St.", "5th St.": a street."""
+    before = match["before"]
+    number = re.fullmatch(r"(\d+)(st|nd|rd|th)?", before)
+    if number:
+        before = n.ordinal(int(number[1])) if number[2] else n.cardinal(number[1])
+    return f"{before} Street"
+
+
+def dotted_initialism(match: re.Match[str]) -> str:
+    """"U.S." as separate letters."""
+    return " ".join(letter.upper() for letter in match.group(0) if letter.isalpha())
+
+
+def _looks_pronounceable(word: str) -> bool:
+    lower = word.lower()
+    consonant_start = not re.match(r"[aeiouy]", lower[:2]) and len(lower) > 1 and lower[1] not in "aeiouy"
+    return (len(lower) >= 4 and bool(re.search(r"[aeiou]", lower)) and not re.search(r"[^aeiouy]{3}", lower)
+            and not re.search(r"[aeiou]{3}", lower) and (not consonant_start or lower[:2] in WORD_ONSETS))
+
+
+def capitals(match: re.Match[str]) -> str:
+    """A word in capitals: a known acronym as a word, an initialism (or unpronounceable word) spelled."""
+    word, suffix = match["word"], match["suffix"] or ""
+    if word in ACRONYMS:
+        return word.capitalize() + suffix
+    if word in INITIALISMS or len(word) <= 3 or not _looks_pronounceable(word):
+        if len(word) > 6:
+            return word.capitalize() + suffix  # a shouted word or a dateline, not an initialism
+        return " ".join(word) + ("'s" if suffix else "")
+    return word.capitalize() + suffix
+
+
+def hashtag(match: re.Match[str]) -> str:
+    """"#ClimateStrike" as "hashtag Climate Strike"."""
+    return f"hashtag {_camel_words(match['tag'])}"
+
+
+def handle(match: re.Match[str]) -> str:
+    """"@city_hall" as "at city hall"."""
+    return "at " + " ".join(_camel_words(part) for part in match["handle"].split("_") if part)
+
+
+def symbol(match: re.Match[str]) -> str:
+    """A symbol as its word."""
+    return f" {SYMBOL_WORDS[match.group(0)]} "
+
+
+def initials_ampersand(match: re.Match[str]) -> str:
+    """"AT&T" as "A T and T"."""
+    return f"{' '.join(match['left'])} and {' '.join(match['right'])}"
+
+
+def race_time_or_clock(match: re.Match[str]) -> str:
+    """"17:30" as a clock time; "3:46.04" and "2:05:30" as durations."""
+    if match["hours"] or match["fraction"]:
+        return _race_time(match)
+    hour = int(match["minutes"])
+    if hour > 23:
+        return _race_time(match)
+    return _twenty_four_hour(re.match(r"(?P<hour>\d+):(?P<minutes>\d+)", f"{match['minutes']}:{match['seconds']}"))
+
+
+def counted_if_counter(match: re.Match[str]) -> str:
+    """A Roman numeral after a counting word, or one that cannot be an ordinary word."""
+    numeral, word = match["numeral"], match["word"]
+    # After a counting word any numeral counts; after another capitalized word only numerals that cannot be words.
+    if word in ROMAN_COUNTERS or (len(numeral) >= 2 and numeral not in {"MIX", "DC", "CD", "MD", "CV", "DIV", "LI", "MI", "DI", "CI", "VI"}):
+        return _counted(match)
+    return match.group(0)
