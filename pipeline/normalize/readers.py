@@ -7,12 +7,14 @@ from collections.abc import Callable
 
 from pipeline.normalize import numbers as n
 from pipeline.normalize.tables import (
+    ABBREVIATIONS,
     ACRONYMS,
     ADDRESS_WORDS,
     CURRENCIES,
     INITIALISMS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    PARTIES,
     ROMAN_COUNTERS,
     SCALES,
     SYMBOL_WORDS,
@@ -59,10 +61,15 @@ def spell_address(text: str) -> str:
 
 
 def _address_word(part: str) -> str:
-    """A name inside an address: "cbc", "ca" are letters; "doe", "com" are words."""
-    if len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE):
+    """A name inside an address: "cbc", "ca", "kxan" are letters; "doe", "com", "news" are words."""
+    if len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE) or not _has_word_onset(part):
         return " ".join(part.upper())
     return part
+
+
+def _has_word_onset(word: str) -> bool:
+    lower = word.lower()
+    return bool(re.match(r"[aeiouy]", lower)) or len(lower) < 2 or lower[1] in "aeiouy" or lower[:2] in WORD_ONSETS
 
 
 def url(match: re.Match[str]) -> str:
@@ -336,6 +343,12 @@ def roman_value(numeral: str) -> int:
         following = values[numeral[index + 1]] if index + 1 < len(numeral) else 0
         total += -value if value < following else value
     return total
+
+
+def party(match: re.Match[str]) -> str:
+    """ "R-Alaska" after a politician's name: "Republican of Alaska"."""
+    state = match["state"]
+    return f"{PARTIES[match['party']]} of {ABBREVIATIONS.get(state, state)}"
 
 
 def regnal(match: re.Match[str]) -> str:

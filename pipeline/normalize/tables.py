@@ -94,7 +94,9 @@ UNITS = {
     "yd": ("yard", "yards"), "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
     "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"), "t": ("tonne", "tonnes"),
     "L": ("liter", "liters"), "l": ("liter", "liters"), "ml": ("milliliter", "milliliters"), "mL": ("milliliter", "milliliters"),
-    "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "km2": ("square kilometer", "square kilometers"),
+    "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "sq. ft.": ("square foot", "square feet"),
+    "sq. ft": ("square foot", "square feet"), "sq. m": ("square meter", "square meters"),
+    "sq. km": ("square kilometer", "square kilometers"), "sq mi": ("square mile", "square miles"), "km2": ("square kilometer", "square kilometers"),
     "km²": ("square kilometer", "square kilometers"), "m2": ("square meter", "square meters"), "m²": ("square meter", "square meters"),
     "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"), "°": ("degree", "degrees"),
     "C": ("degree Celsius", "degrees Celsius"), "F": ("degree Fahrenheit", "degrees Fahrenheit"),
@@ -123,10 +125,11 @@ INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CE
                "PM", "FBI", "CIA", "IRS", "TSX", "ETF", "USB", "IOU", "ATM", "SUV", "OPP", "CAF"}
 #: Time zones read the way a newsreader says them.
 TIME_ZONES = {
-    "ET": "Eastern time", "EST": "Eastern time", "EDT": "Eastern time", "CT": "Central time", "CST": "Central time",
-    "CDT": "Central time", "MT": "Mountain time", "MST": "Mountain time", "MDT": "Mountain time",
-    "PT": "Pacific time", "PST": "Pacific time", "PDT": "Pacific time", "AT": "Atlantic time", "AST": "Atlantic time",
-    "ADT": "Atlantic time", "NT": "Newfoundland time", "GMT": "G M T", "UTC": "U T C",
+    "ET": "Eastern time", "EST": "Eastern standard time", "EDT": "Eastern daylight time", "CT": "Central time",
+    "CST": "Central standard time", "CDT": "Central daylight time", "MT": "Mountain time",
+    "MST": "Mountain standard time", "MDT": "Mountain daylight time", "PT": "Pacific time",
+    "PST": "Pacific standard time", "PDT": "Pacific daylight time", "AT": "Atlantic time",
+    "AST": "Atlantic standard time", "ADT": "Atlantic daylight time", "NT": "Newfoundland time", "GMT": "G M T", "UTC": "U T C",
     "BST": "British summer time", "CET": "Central European time",
 }
 
@@ -145,6 +148,9 @@ REGNAL_NAMES = {"Charles", "Elizabeth", "Henry", "George", "Edward", "William", 
 #: Two letters that can begin an English word: an all-capital word starting otherwise is spelled ("WSIB").
 WORD_ONSETS = frozenset("bl br ch cl cr dr dw fl fr gl gn gr kn kl kr ph pl pr ps qu sc sh sk sl sm sn sp st sw "
                         "th tr tw wh wr sch scr shr spl spr str thr".split())
+
+#: Party letters in "Sen. Lisa Murkowski, R-Alaska".
+PARTIES = {"R": "Republican", "D": "Democrat", "I": "independent"}
 
 #: Symbols read as words.
 SYMBOL_WORDS = {"&": "and", "%": "percent", "+": "plus", "=": "equals", "@": "at", "×": "times",
