@@ -15,7 +15,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 MAX_LEXICON_BYTES = 16 * 1024 * 1024
-_KNOWN_KEYS = {"word", "say", "ipa", "case_sensitive", "whole_word", "note"}
+_KNOWN_KEYS = {"word", "say", "ipa", "case_sensitive", "whole_word", "note", "example"}
 _ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
 
 
@@ -24,11 +24,12 @@ class Entry:
     """One lexicon entry: the written form and what the engine should say instead."""
 
     word: str
-    say: str
+    say: str | None = None
     ipa: str | None = None
     case_sensitive: bool = False
     whole_word: bool = True
     note: str | None = None
+    example: str | None = None
     line: int = 0
 
 
@@ -101,9 +102,11 @@ def _entry(raw: dict, where: str, line: int) -> Entry:
         raise LexiconError(f"{where}: unknown key {sorted(unknown)[0]!r}; allowed keys are {', '.join(sorted(_KNOWN_KEYS))}")
     for key in ("word", "say"):
         value = raw.get(key)
+        if key == "say" and value is None and isinstance(raw.get("ipa"), str) and raw["ipa"].strip():
+            continue  # an IPA-only entry, for engines that take phonemes
         if not isinstance(value, str) or not value.strip():
             raise LexiconError(f"{where}: entry needs a non-empty text '{key}'")
-    for key in ("ipa", "note"):
+    for key in ("ipa", "note", "example"):
         if key in raw and not isinstance(raw[key], str):
             raise LexiconError(f"{where}: '{key}' must be text")
     for key in ("case_sensitive", "whole_word"):
@@ -111,11 +114,12 @@ def _entry(raw: dict, where: str, line: int) -> Entry:
             raise LexiconError(f"{where}: '{key}' must be true or false")
     return Entry(
         word=" ".join(raw["word"].split()),
-        say=" ".join(raw["say"].split()),
+        say=" ".join(raw["say"].split()) if raw.get("say") else None,
         ipa=raw.get("ipa"),
         case_sensitive=raw.get("case_sensitive", False),
         whole_word=raw.get("whole_word", True),
         note=raw.get("note"),
+        example=raw.get("example"),
         line=line,
     )
 
@@ -131,16 +135,17 @@ def _pattern(entry: Entry) -> str:
 
 
 def compile_matcher(entries: tuple[Entry, ...]) -> tuple[re.Pattern[str], tuple[Entry, ...]]:
-    """One regular expression over all entries, longest written form first, and the entry per group."""
-    ordered = tuple(sorted(entries, key=lambda entry: (-len(entry.word), not entry.case_sensitive)))
+    """One regular expression over all entries with a respelling, longest written form first, and the entry per group."""
+    speakable = (entry for entry in entries if entry.say)
+    ordered = tuple(sorted(speakable, key=lambda entry: (-len(entry.word), not entry.case_sensitive)))
     return re.compile("|".join(f"({_pattern(entry)})" for entry in ordered)), ordered
 
 
 def apply_lexicon(lexicon: Lexicon, sentence: str) -> tuple[Piece, ...]:
     """Split a sentence into plain pieces and pieces an entry replaced."""
-    if not lexicon.entries:
-        return (Piece(sentence),)
     pattern, ordered = lexicon.matcher
+    if not ordered:
+        return (Piece(sentence),)
     pieces: list[Piece] = []
     position = 0
     for match in pattern.finditer(sentence):

@@ -99,3 +99,10 @@ def test_load_missing_and_directory(tmp_path):
         load_lexicon(tmp_path / "missing.toml")
     with pytest.raises(LexiconError, match="is a directory"):
         load_lexicon(tmp_path)
+
+
+def test_ipa_only_entries_load_but_are_not_spoken_by_a_respelling_engine():
+    lex = parse_lexicon(b'[[entry]]\nword = "Aether"\nipa = "\xcb\x88i\xce\xb8\xc9\x99r"\nexample = "The Aether rose."\n')
+    (entry,) = lex.entries
+    assert entry.say is None and entry.ipa == "ˈiθər" and entry.example == "The Aether rose."
+    assert spoken(lex, "The Aether rose.") == "The Aether rose."
