@@ -48,10 +48,10 @@ class Lexicon:
     entries: tuple[Entry, ...]
     sha256: str | None = None
     path: str | None = None
-    matcher: tuple[re.Pattern[str], tuple[Entry, ...]] = field(init=False, repr=False, compare=False)
+    matcher: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "matcher", compile_matcher(self.entries))
+        object.__setattr__(self, "matcher", Matcher(self.entries))
 
     def apply(self, sentence: str) -> tuple[Piece, ...]:
         """Replace every match in the sentence, longest first, never re-matching replaced text."""
@@ -134,26 +134,72 @@ def _pattern(entry: Entry) -> str:
     return body
 
 
-def compile_matcher(entries: tuple[Entry, ...]) -> tuple[re.Pattern[str], tuple[Entry, ...]]:
-    """One regular expression over all entries with a respelling, longest written form first, and the entry per group."""
-    speakable = (entry for entry in entries if entry.say)
-    ordered = tuple(sorted(speakable, key=lambda entry: (-len(entry.word), not entry.case_sensitive)))
-    return re.compile("|".join(f"({_pattern(entry)})" for entry in ordered)), ordered
+_TOKEN = re.compile(r"\w+")
+
+
+class Matcher:
+    """Finds entries in a sentence without trying every entry at every position.
+
+    Whole-word entries that begin with a word character are indexed by their first word, lowercased: at each
+    word in the sentence only the entries starting with that word are tried, longest first. The rest (entries
+    that match inside words or begin with punctuation) share one alternation. Each pattern is compiled on
+    first use, so a lexicon of thousands of entries costs little to load.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        speakable = sorted((e for e in entries if e.say), key=lambda e: (-len(e.word), not e.case_sensitive))
+        self.by_first_word: dict[str, list[Entry]] = {}
+        self.others: list[Entry] = []
+        for entry in speakable:
+            first = _TOKEN.match(entry.word)
+            if entry.whole_word and first:
+                self.by_first_word.setdefault(first.group(0).lower(), []).append(entry)
+            else:
+                self.others.append(entry)
+        self._priority = {entry: rank for rank, entry in enumerate(speakable)}
+        self._compiled: dict[Entry, re.Pattern[str]] = {}
+        self._others = re.compile("|".join(f"({_pattern(e)})" for e in self.others)) if self.others else None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_first_word or self.others)
+
+    def _pattern(self, entry: Entry) -> re.Pattern[str]:
+        compiled = self._compiled.get(entry)
+        if compiled is None:
+            compiled = self._compiled[entry] = re.compile(_pattern(entry))
+        return compiled
+
+    def matches(self, sentence: str) -> list[tuple[int, int, Entry]]:
+        """Non-overlapping matches, leftmost first and longest at each place."""
+        found: list[tuple[int, int, Entry]] = []
+        for token in _TOKEN.finditer(sentence):
+            for entry in self.by_first_word.get(token.group(0).lower(), ()):
+                match = self._pattern(entry).match(sentence, token.start())
+                if match:
+                    found.append((match.start(), match.end(), entry))
+                    break  # candidates are longest first
+        if self._others is not None:
+            for match in self._others.finditer(sentence):
+                found.append((match.start(), match.end(), self.others[match.lastindex - 1]))
+        found.sort(key=lambda item: (item[0], item[0] - item[1], self._priority[item[2]]))
+        chosen: list[tuple[int, int, Entry]] = []
+        for start, end, entry in found:
+            if not chosen or start >= chosen[-1][1]:
+                chosen.append((start, end, entry))
+        return chosen
 
 
 def apply_lexicon(lexicon: Lexicon, sentence: str) -> tuple[Piece, ...]:
     """Split a sentence into plain pieces and pieces an entry replaced."""
-    pattern, ordered = lexicon.matcher
-    if not ordered:
+    if not lexicon.matcher:
         return (Piece(sentence),)
     pieces: list[Piece] = []
     position = 0
-    for match in pattern.finditer(sentence):
-        entry = ordered[match.lastindex - 1]
-        if match.start() > position:
-            pieces.append(Piece(sentence[position : match.start()]))
+    for start, end, entry in lexicon.matcher.matches(sentence):
+        if start > position:
+            pieces.append(Piece(sentence[position:start]))
         pieces.append(Piece(entry.say, entry))
-        position = match.end()
+        position = end
     if position < len(sentence) or not pieces:
         pieces.append(Piece(sentence[position:]))
     return tuple(pieces)

@@ -106,3 +106,33 @@ def test_ipa_only_entries_load_but_are_not_spoken_by_a_respelling_engine():
     (entry,) = lex.entries
     assert entry.say is None and entry.ipa == "ˈiθər" and entry.example == "The Aether rose."
     assert spoken(lex, "The Aether rose.") == "The Aether rose."
+
+
+def _naive(lex: Lexicon, sentence: str) -> str:
+    """The reference semantics: one alternation, longest written form first, scanned left to right."""
+    import re
+
+    from pipeline.lexicon import _pattern
+
+    ordered = sorted((e for e in lex.entries if e.say), key=lambda e: (-len(e.word), not e.case_sensitive))
+    if not ordered:
+        return sentence
+    pattern = re.compile("|".join(f"({_pattern(e)})" for e in ordered))
+    return pattern.sub(lambda m: ordered[m.lastindex - 1].say, sentence)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_words = st.sampled_from(["ab", "Ab", "abc", "b", "c a", "ab c", "-x", "x-", "ca", "a", "bc", "AB C"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_words, st.booleans(), st.booleans()), min_size=1, max_size=6, unique_by=lambda t: t[0]),
+    st.lists(st.sampled_from(["ab", "Ab", "abc", "b", "c", "a", " ", "  ", "-", "x", ",", "AB"]), max_size=20).map("".join),
+)
+def test_indexed_matcher_agrees_with_one_big_alternation(specs, sentence):
+    entries = tuple(Entry(word, f"<{i}>", case_sensitive=cs, whole_word=ww) for i, (word, cs, ww) in enumerate(specs))
+    lex = Lexicon(entries=entries)
+    assert spoken(lex, sentence) == _naive(lex, sentence)
