@@ -205,7 +205,7 @@ def numeric_date_rule(order: str) -> Callable[[re.Match[str]], str]:
         if not _valid_date(month, day):
             month, day = day, month
         if not _valid_date(month, day):
-            return match.group(0).replace("/", " slash ")
+            return " slash ".join(n.cardinal(part) for part in match.group(0).split("/"))
         full_year = int(year) + (2000 if int(year) < 50 else 1900) if len(year) == 2 else int(year)
         return f"{MONTHS[month - 1]} {n.ordinal(day)}, {n.year(full_year)}"
 
