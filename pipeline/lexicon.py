@@ -74,6 +74,12 @@ def load_lexicon(path: str | Path | None) -> Lexicon:
 
 def parse_lexicon(data: bytes, *, name: str = "lexicon") -> Lexicon:
     """Parse lexicon TOML bytes, reporting the line of any error."""
+    entries, _ = entries_from_toml(data, name=name, strict=True)
+    return Lexicon(entries=entries, sha256=hashlib.sha256(data).hexdigest(), path=name)
+
+
+def entries_from_toml(data: bytes, *, name: str, strict: bool) -> tuple[tuple[Entry, ...], list[tuple[int, str]]]:
+    """The entries of a TOML lexicon; strict stops at the first bad entry, otherwise bad entries are listed."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -89,11 +95,16 @@ def parse_lexicon(data: bytes, *, name: str = "lexicon") -> Lexicon:
     if not isinstance(raw_entries, list):
         raise LexiconError(f"{name}: 'entry' must be an array of tables, written [[entry]]")
     header_lines = [text.count("\n", 0, match.start()) + 1 for match in _ENTRY_HEADER.finditer(text)]
-    entries = []
+    entries, problems = [], []
     for index, raw in enumerate(raw_entries):
         line = header_lines[index] if index < len(header_lines) else 0
-        entries.append(_entry(raw, f"{name}:{line}", line))
-    return Lexicon(entries=tuple(entries), sha256=hashlib.sha256(data).hexdigest(), path=name)
+        try:
+            entries.append(_entry(raw, f"{name}:{line}", line))
+        except LexiconError as error:
+            if strict:
+                raise
+            problems.append((line, str(error).split(": ", 1)[-1]))
+    return tuple(entries), problems
 
 
 def _entry(raw: dict, where: str, line: int) -> Entry:

