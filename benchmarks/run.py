@@ -6,6 +6,8 @@ render: `article-audio render` of a ~600-word article to MP3 in a fresh process,
 the same libespeak-ng speaking the whole text in one call, piped into the same ffmpeg binary with the
 same voice, rate and MP3 settings. Target: at most 1.5 times the floor.
 normalize: the normalization stage over the same article, as a share of that render. Target: under 5%.
+lexicon: a 5,000-entry lexicon loaded and applied to the article, as a share of that render. Target: under 5%.
+suggest: `lexicon suggest` over 1,000 articles. Target: seconds.
 """
 
 from __future__ import annotations
@@ -84,12 +86,66 @@ def bench_normalization(render_median: float, repeat: int) -> None:
           "render (target < 5%)")
 
 
+def bench_lexicon(render_median: float, repeat: int) -> None:
+    """A 5,000-entry lexicon loaded and applied to the article, in process, as a share of the render."""
+    import random
+    import re
+
+    from pipeline.article import read_article
+    from pipeline.lexicon import load_lexicon
+    from pipeline.lexicon_formats import write_toml
+    from pipeline.lexicon import Entry
+    from pipeline.script import split_blocks
+
+    article_words = sorted(set(re.findall(r"[A-Za-z]{4,}", ARTICLE.read_text(encoding="utf-8"))))
+    generator = random.Random(5)
+    invented = set()
+    while len(invented) < 5000 - len(article_words):
+        invented.add("".join(generator.choice("bcdfghklmnprstvwz") + generator.choice("aeiou") for _ in range(3)).title())
+    entries = [Entry(word, word.lower() + "h", case_sensitive=i % 3 == 0) for i, word in enumerate(article_words)]
+    entries += [Entry(word, word.lower()) for word in sorted(invented)]
+    path = Path(tempfile.mkdtemp(prefix="article-audio-bench-")) / "lexicon.toml"
+    path.write_text(write_toml(entries), encoding="utf-8")
+    sentences = [sentence for block in split_blocks(read_article(ARTICLE)) for sentence in block]
+    times, fired = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lexicon = load_lexicon(path)
+        fired = sum(len(lexicon.matcher.matches(sentence)) for sentence in sentences)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"lexicon  {len(entries)} entries loaded and applied ({fired} matches): median {median * 1000:.1f} ms = "
+          f"{median / render_median:.1%} of the render (target < 5%)")
+
+
+def bench_suggest() -> None:
+    """`lexicon suggest` over 1,000 articles assembled from the project's own test articles."""
+    import random
+
+    from pipeline.article import parse_article
+    from pipeline.lexicon import EMPTY_LEXICON
+    from pipeline.suggest import find_risks, pronouncing_dictionary
+
+    paragraphs = [p for path in sorted((ROOT / "tests" / "fixtures").rglob("*.md"))
+                  for p in path.read_text(encoding="utf-8").split("\n\n") if not p.startswith("#")]
+    generator = random.Random(9)
+    articles = [parse_article("\n\n".join(generator.sample(paragraphs, 6)).encode(), name=f"a{i}") for i in range(1000)]
+    words = sum(len(block.split()) for article in articles for block in article.blocks)
+    start = time.perf_counter()
+    pronouncing_dictionary()
+    risks = find_risks(articles, EMPTY_LEXICON)
+    seconds = time.perf_counter() - start
+    print(f"suggest  1000 articles ({words} words): {seconds:.2f} s, {len(risks)} risky words (target: seconds)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     render_median = bench_render(args.repeat)
     bench_normalization(render_median, args.repeat * 5)
+    bench_lexicon(render_median, args.repeat)
+    bench_suggest()
 
 
 if __name__ == "__main__":
