@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import signal
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.article import Article, read_article
+from pipeline.cli_lexicon import add_lexicon_commands, cmd_lexicon
 from pipeline.errors import ArticleAudioError, UsageError
 from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import DATE_ORDERS, DEFAULT_PAUSES_MS, DEFAULT_RATE, FORMATS, Pauses, RenderSettings
@@ -87,60 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--engine", default="espeak", help="speech engine (default espeak)")
     voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
 
-    _add_lexicon_commands(commands)
+    add_lexicon_commands(commands, _Parser)
     return parser
-
-
-def _add_corpus(parser: argparse.ArgumentParser, required: bool) -> None:
-    parser.add_argument("--corpus", nargs="+", action="extend", default=[], required=required, metavar="PATH",
-                        help="articles (.txt/.md files, or folders searched recursively) to check the lexicon against")
-
-
-def _add_lexicon_commands(commands) -> None:
-    lexicon = commands.add_parser("lexicon", help="review pronunciation lexicons: check, audition, suggest, import, export",
-                                  description="Tools for editors who keep a pronunciation lexicon.")
-    tools = lexicon.add_subparsers(dest="lexicon_command", metavar="TOOL", parser_class=_Parser,
-                                   help="the lexicon tool to run")
-    tools.required = True
-
-    check = tools.add_parser("check", help="lint a lexicon: errors exit 1, warnings only with --strict",
-                             description="Lint LEXICON. One line per finding: file:line: level: message.")
-    check.add_argument("lexicon", metavar="LEXICON", help="the TOML lexicon")
-    _add_corpus(check, required=False)
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--engine", default="espeak", help="the engine whose readings the entries are checked against")
-    check.add_argument("--json", action="store_true", help="print the findings as a JSON array")
-
-    audition = tools.add_parser("audition", help="write an HTML review page with default and overridden clips",
-                                description="For every entry, two clips inside a real sentence: the engine's "
-                                            "default reading and the lexicon's, with IPA, in a static HTML page.")
-    audition.add_argument("lexicon", metavar="LEXICON", help="the TOML lexicon")
-    _add_corpus(audition, required=False)
-    audition.add_argument("-o", "--out", required=True, metavar="DIR", help="folder for index.html and index.json")
-    audition.add_argument("--engine", default="espeak", help="speech engine (default espeak)")
-    audition.add_argument("--voice", metavar="V", help="voice id, name or language; default English (US)")
-    audition.add_argument("--rate", type=int, default=DEFAULT_RATE, metavar="WPM", help="speaking rate")
-
-    suggest = tools.add_parser("suggest", help="rank the words the engine will have to guess",
-                               description="Words in the corpus that are neither in CMUdict nor in the lexicon: "
-                                           "proper nouns, acronyms, foreign words, most frequent first.")
-    _add_corpus(suggest, required=True)
-    suggest.add_argument("--lexicon", metavar="LEXICON", help="words it already covers are not suggested")
-    suggest.add_argument("--add-stubs", action="store_true", help="append commented stub entries to --lexicon")
-    suggest.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most frequent (0: all)")
-    suggest.add_argument("--engine", default="espeak", help="engine whose guessed IPA is shown")
-    suggest.add_argument("--json", action="store_true", help="print JSON instead of TSV")
-
-    importer = tools.add_parser("import", help="convert a PLS, CSV or TOML lexicon into a TOML lexicon",
-                                description="Import FILE (W3C PLS 1.0 .pls/.xml, .csv or .toml) into LEXICON (.toml).")
-    importer.add_argument("file", metavar="FILE", help="the lexicon to import")
-    importer.add_argument("-o", "--out", required=True, metavar="LEXICON", help="the TOML lexicon to write")
-
-    exporter = tools.add_parser("export", help="convert a TOML lexicon to PLS or CSV",
-                                description="Export LEXICON to FILE; the extension picks the format (.pls, .csv).")
-    exporter.add_argument("lexicon", metavar="LEXICON", help="the TOML lexicon")
-    exporter.add_argument("-o", "--out", required=True, metavar="FILE", help="the file to write (.pls, .xml or .csv)")
-    exporter.add_argument("--lang", default="en-US", help="xml:lang of an exported PLS (default en-US)")
 
 
 def _lexicon_for(args: argparse.Namespace) -> Lexicon:
@@ -276,132 +224,6 @@ def cmd_voices(args: argparse.Namespace) -> int:
         marker = "*" if voice.id == default else " "
         print(f"{marker} {voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
     return 0
-
-
-def read_corpus(paths: list[str]) -> list[Article]:
-    """Articles from files and folders (every .txt and .md below a folder), in a stable order."""
-    articles = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file())
-            if not files:
-                raise UsageError(f"{path}: no .txt or .md articles in this folder")
-            articles += [read_article(file) for file in files]
-        else:
-            articles.append(read_article(path))
-    return articles
-
-
-def _phonemizer(engine_name: str, voice: str | None = None):
-    from pipeline.engines import get_engine, resolve_voice
-
-    engine = get_engine(engine_name)
-    chosen = resolve_voice(engine, voice)
-
-    def ipa(text: str) -> str:
-        return "".join(engine.phonemes(text, chosen) or ()).replace("_", "")
-
-    # An engine without phonemes cannot tell whether two spellings sound alike.
-    return engine, (ipa if engine.phonemes("test", chosen) is not None else None)
-
-
-def cmd_lexicon_check(args: argparse.Namespace) -> int:
-    """Lint a lexicon."""
-    from pipeline.lexicon_check import check_lexicon, exit_status
-
-    corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
-    engine, ipa = _phonemizer(args.engine)
-    try:
-        findings = check_lexicon(args.lexicon, corpus=corpus, phonemizer=ipa, engine_name=args.engine)
-    finally:
-        engine.close()
-    if args.json:
-        print(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=1))
-    else:
-        for finding in findings:
-            print(finding)
-        errors = sum(f.level == "error" for f in findings)
-        print(f"{len(findings)} findings: {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
-    return exit_status(findings, args.strict)
-
-
-def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
-    """Rank mispronunciation risks."""
-    from pipeline.suggest import append_stubs, find_risks, stub_entries
-
-    if args.add_stubs and not args.lexicon:
-        raise UsageError("--add-stubs needs --lexicon FILE to append the stubs to")
-    lexicon = load_lexicon(args.lexicon) if args.lexicon and Path(args.lexicon).exists() else EMPTY_LEXICON
-    if args.lexicon and not Path(args.lexicon).exists() and not args.add_stubs:
-        raise UsageError(f"{args.lexicon}: no such file; check the path")
-    engine, ipa = _phonemizer(args.engine)
-    try:
-        risks = find_risks(read_corpus(args.corpus), lexicon)
-        risks = risks[: args.limit] if args.limit > 0 else risks
-        risks = [dataclasses.replace(risk, guessed_ipa=ipa(risk.word) if ipa else "") for risk in risks]
-    finally:
-        engine.close()
-    if args.add_stubs:
-        append_stubs(Path(args.lexicon), stub_entries(risks, lexicon))
-    if args.json:
-        print(json.dumps([dataclasses.asdict(risk) for risk in risks], ensure_ascii=False, indent=1))
-    else:
-        print("word\tcount\tkind\tguessed_ipa\tcontext")
-        for risk in risks:
-            context = " ".join(risk.context.split())
-            print(f"{risk.word}\t{risk.count}\t{risk.kind}\t{risk.guessed_ipa}\t{context}")
-    return 0
-
-
-def cmd_lexicon_audition(args: argparse.Namespace) -> int:
-    """Write the audition page."""
-    from pipeline.audition import audition
-    from pipeline.engines import get_engine, resolve_voice
-    from pipeline.lexicon_check import check_lexicon
-
-    lexicon = load_lexicon(args.lexicon)
-    corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
-    findings: dict[int, list[str]] = {}
-    for finding in check_lexicon(args.lexicon, corpus=corpus, engine_name=args.engine):
-        findings.setdefault(finding.line, []).append(f"{finding.level}: {finding.message}")
-    engine = get_engine(args.engine)
-    try:
-        page = audition(lexicon, corpus, engine, resolve_voice(engine, args.voice), args.rate, Path(args.out), findings)
-    finally:
-        engine.close()
-    print(page)
-    return 0
-
-
-def cmd_lexicon_import(args: argparse.Namespace) -> int:
-    """Import a lexicon into TOML."""
-    from pipeline.lexicon_formats import read_lexicon_file, write_lexicon_file
-
-    if Path(args.out).suffix.lower() != ".toml":
-        raise UsageError(f"-o {args.out}: import writes a TOML lexicon; give a .toml name")
-    entries = read_lexicon_file(Path(args.file))
-    write_lexicon_file(entries, Path(args.out))
-    print(f"{args.out}: {len(entries)} entries")
-    return 0
-
-
-def cmd_lexicon_export(args: argparse.Namespace) -> int:
-    """Export a TOML lexicon."""
-    from pipeline.lexicon_formats import write_lexicon_file
-
-    entries = load_lexicon(args.lexicon).entries
-    write_lexicon_file(entries, Path(args.out), lang=args.lang)
-    print(f"{args.out}: {len(entries)} entries")
-    return 0
-
-
-LEXICON_COMMANDS = {"check": cmd_lexicon_check, "audition": cmd_lexicon_audition, "suggest": cmd_lexicon_suggest,
-                    "import": cmd_lexicon_import, "export": cmd_lexicon_export}
-
-
-def cmd_lexicon(args: argparse.Namespace) -> int:
-    """Run a lexicon tool."""
-    return LEXICON_COMMANDS[args.lexicon_command](args)
 
 
 COMMANDS = {"render": cmd_render, "split": cmd_split, "script": cmd_script, "estimate": cmd_estimate,
