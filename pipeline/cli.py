@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.article import Article, read_article
+from pipeline.cli_batch import add_batch_command, cmd_batch
 from pipeline.cli_lexicon import add_lexicon_commands, cmd_lexicon
 from pipeline.errors import ArticleAudioError, UsageError
 from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
 
     add_lexicon_commands(commands, _Parser)
+    add_batch_command(commands, _Parser)
     return parser
 
 
@@ -227,7 +229,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"render": cmd_render, "split": cmd_split, "script": cmd_script, "estimate": cmd_estimate,
-            "voices": cmd_voices, "lexicon": cmd_lexicon}
+            "voices": cmd_voices, "lexicon": cmd_lexicon, "batch": cmd_batch}
 
 
 def _terminate(signum, frame) -> None:

@@ -80,8 +80,12 @@ def render(
     settings: RenderSettings = RenderSettings(),
     out: Path | None = None,
     engine: Engine | None = None,
+    report_extra: dict | None = None,
 ) -> RenderResult:
-    """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report."""
+    """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
+
+    `report_extra` adds keys to the report (the batch records its render key and the article's path there).
+    """
     check_settings(settings)
     out = Path(out) if out is not None else default_output(article, settings)
     check_writable_folder(out.parent)
@@ -110,6 +114,7 @@ def render(
                 script=script,
                 timings=produced.timings,
             )
+            report.update(report_extra or {})
             report_path, captions_path = output_paths(out)
             outputs.stage_text(report_path, report_json(report))
             outputs.stage_text(captions_path, build_vtt(script, produced.timings))

@@ -46,6 +46,7 @@ EXPECTED_OPTIONS = {
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
     "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
+    "batch": ["INPUT_DIR", "--out", "--lexicon", "--jobs", "--config", "--dry-run", "--log", "--feed", "--prune"],
 }
 
 

@@ -1,0 +1,100 @@
+"""Batch benchmarks: parallel speed-up, the cost of a run with nothing to do, incremental re-synthesis, memory.
+
+Run: make bench-batch   (or .venv/bin/python benchmarks/batch_bench.py [--articles 50])
+
+Builds 50 articles of 200 to 1,500 words from the project's own test articles, then, with the real engine
+and MP3 output, in fresh processes:
+- renders them with --jobs 1 and with --jobs 2 (target: jobs 2 at least 1.7 times as fast),
+- runs again with nothing changed (target: under 5% of the first run),
+- changes one sentence of one article (target: exactly one sentence synthesized),
+- compares the peak memory of a worker over 10 and over 50 articles (target: it does not grow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CLI = [sys.executable, "-m", "pipeline", "batch"]
+
+
+def make_articles(folder: Path, count: int) -> None:
+    """Articles of 200 to 1,500 words assembled from the test articles' paragraphs."""
+    paragraphs = [p.strip() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.md"))
+                  for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip() and not p.startswith("#")]
+    generator = random.Random(42)
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        target = generator.randint(200, 1500)
+        chosen, words = [], 0
+        while words < target:
+            paragraph = generator.choice(paragraphs)
+            chosen.append(paragraph)
+            words += len(paragraph.split())
+        (folder / f"article{index:03d}.md").write_text(f"# Article {index}\n\n" + "\n\n".join(chosen), encoding="utf-8")
+
+
+def run(input_dir: Path, out_dir: Path, jobs: int, log: Path | None = None) -> tuple[float, int]:
+    """Seconds a batch takes in a fresh process, and the peak memory (KiB) of it and its workers."""
+    script = (
+        "import resource, subprocess, sys, time; start = time.perf_counter(); "
+        f"code = subprocess.call({CLI + [str(input_dir), '--out', str(out_dir), '--jobs', str(jobs)] + (['--log', str(log)] if log else [])!r}); "
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+    )
+    seconds, peak, code = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                         check=True, cwd=ROOT).stdout.split()
+    if code != "0":
+        sys.exit(f"batch failed with exit status {code}")
+    return float(seconds), int(peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=50)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="article-audio-batch-bench-"))
+    articles = work / "articles"
+    make_articles(articles, args.articles)
+    words = sum(len(p.read_text().split()) for p in articles.glob("*.md"))
+    print(f"corpus   {args.articles} articles, {words} words")
+
+    serial, _ = run(articles, work / "out1", jobs=1)
+    parallel, _ = run(articles, work / "out2", jobs=2)
+    print(f"jobs     --jobs 1: {serial:.1f} s   --jobs 2: {parallel:.1f} s   speed-up {serial / parallel:.2f}x "
+          "(target >= 1.7)")
+
+    again, _ = run(articles, work / "out2", jobs=2)
+    print(f"rerun    nothing changed: {again:.2f} s = {again / parallel:.1%} of the first run (target < 5%)")
+
+    edited = articles / "article007.md"
+    text = edited.read_text(encoding="utf-8")
+    first_sentence_end = text.index(". ", text.index("\n\n")) + 1
+    edited.write_text(text[:first_sentence_end] + " An editor added this sentence." + text[first_sentence_end:],
+                      encoding="utf-8")
+    log = work / "edit.log"
+    run(articles, work / "out2", jobs=2, log=log)
+    outcomes = [json.loads(line) for line in log.read_text().splitlines()]
+    rendered = [o for o in outcomes if o["status"] == "rendered"]
+    print(f"edit     one sentence added to one article: {len(rendered)} article rendered, "
+          f"{sum(o['synthesized'] for o in rendered)} sentence synthesized, "
+          f"{sum(o['cached'] for o in rendered)} from the cache (target: 1 synthesized)")
+
+    small = work / "small"
+    small.mkdir()
+    for path in sorted(articles.glob("*.md"))[:10]:
+        (small / path.name).write_text(path.read_text())
+    _, peak_small = run(small, work / "mem10", jobs=2)
+    _, peak_large = run(articles, work / "mem50", jobs=2)
+    print(f"memory   peak of the batch and its workers: 10 articles {peak_small / 1024:.0f} MiB, "
+          f"{args.articles} articles {peak_large / 1024:.0f} MiB (ratio {peak_large / peak_small:.2f}; target: no growth)")
+
+
+if __name__ == "__main__":
+    main()

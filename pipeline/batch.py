@@ -1,0 +1,333 @@
+"""Unattended batch runs: render every new or changed article in a folder, in parallel, safely, from cron."""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.article import read_article
+from pipeline.errors import ArticleAudioError, InputError, UsageError
+from pipeline.files import PARTIAL_SUFFIX, check_writable_folder
+from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
+from pipeline.settings import RenderSettings
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+LOCK_NAME = ".article-audio.lock"
+EX_TEMPFAIL = 75
+DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
+_PR_SET_PDEATHSIG = 1
+
+
+class BatchLocked(ArticleAudioError):
+    """Another batch holds the output folder."""
+
+    exit_code = EX_TEMPFAIL
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """What a batch run renders, where, and how."""
+
+    input_dir: Path
+    out_dir: Path
+    settings: RenderSettings = field(default_factory=RenderSettings)
+    lexicon_path: Path | None = None
+    jobs: int = 1
+    cache_dir: Path | None = None
+    cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES
+    dry_run: bool = False
+    prune: bool = False
+    feed_url: str | None = None
+    feed_title: str = "Audio articles"
+
+    @property
+    def cache_folder(self) -> Path:
+        """Where sentence audio is cached: configured, or `.cache` in the output folder."""
+        return self.cache_dir or self.out_dir / ".cache"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to consider: where it is, where its rendition goes, and the key its rendition must carry."""
+
+    source: Path
+    relative: str
+    output: Path
+    key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one article."""
+
+    source: str
+    status: str  # "rendered", "skipped", "failed" or, with --dry-run, "would render"
+    output: str | None = None
+    reason: str | None = None
+    seconds: float = 0.0
+    synthesized: int = 0
+    cached: int = 0
+
+    def as_json(self) -> str:
+        """One line of the --log file."""
+        return json.dumps({key: value for key, value in self.__dict__.items() if value is not None}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Every outcome of a run and how long it took."""
+
+    outcomes: tuple[Outcome, ...]
+    seconds: float
+    pruned: tuple[str, ...] = ()
+
+    def count(self, status: str) -> int:
+        """How many articles ended with this status."""
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+    def summary(self) -> str:
+        """The one line a cron mail shows."""
+        return (f"rendered {self.count('rendered')}, skipped {self.count('skipped')}, failed {self.count('failed')}"
+                + (f", pruned {len(self.pruned)}" if self.pruned else "") + f" in {self.seconds:.1f} s")
+
+
+def discover(input_dir: Path) -> list[Path]:
+    """Every article below the folder, in a stable order; hidden files and folders are skipped."""
+    if not input_dir.is_dir():
+        raise UsageError(f"{input_dir}: not a folder of articles; give the folder to render")
+    found = []
+    for path in sorted(input_dir.rglob("*")):
+        relative = path.relative_to(input_dir)
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file() and not any(p.startswith(".") for p in relative.parts):
+            found.append(path)
+    return found
+
+
+def output_for(config: BatchConfig, source: Path) -> Path:
+    """The rendition's path: the article's place below the input folder, mirrored below the output folder."""
+    relative = source.relative_to(config.input_dir)
+    return config.out_dir / relative.parent / f"{relative.stem}.{config.settings.format}"
+
+
+def render_key(source_bytes: bytes, lexicon: Lexicon, settings: RenderSettings, engine_identity: str) -> str:
+    """What a rendition depends on: the text, the settings, the engine and voice, the lexicon entries that fire."""
+    from pipeline.article import parse_article
+    from pipeline.script import split_blocks
+
+    digest = hashlib.sha256()
+    for part in (__version__, engine_identity, repr(settings), hashlib.sha256(source_bytes).hexdigest()):
+        digest.update(part.encode() + b"\0")
+    try:
+        article = parse_article(source_bytes)
+    except InputError:
+        return digest.hexdigest()  # unreadable articles fail when rendered; the key only has to be stable
+    fired = set()
+    for block in split_blocks(article):
+        for sentence in block:
+            fired.update(entry for piece in lexicon.apply(sentence) if (entry := piece.entry) is not None)
+    for entry in sorted(fired, key=lambda e: (e.word, e.say or "", e.case_sensitive, e.whole_word)):
+        digest.update(repr((entry.word, entry.say, entry.ipa, entry.case_sensitive, entry.whole_word)).encode())
+    return digest.hexdigest()
+
+
+def is_current(job: Job) -> bool:
+    """Whether the rendition exists, is complete, and was made from exactly this article and settings."""
+    report_path = job.output.with_suffix(".json")
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return report.get("render_key") == job.key and job.output.is_file() and job.output.with_suffix(".vtt").is_file()
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one batch; the kernel drops the lock of a killed run, so the next takes over."""
+    check_writable_folder(out_dir)
+    handle = open(out_dir / LOCK_NAME, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BatchLocked(f"{out_dir}: another batch ({holder}) is rendering here; this run exits and the "
+                              "next scheduled run will pick up") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def remove_partials(out_dir: Path) -> None:
+    """Remove temporary files of interrupted renders (only ever called while holding the lock)."""
+    for leftover in out_dir.rglob(f".*{PARTIAL_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
+
+# --- workers -------------------------------------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _start_worker(config: BatchConfig, lexicon: Lexicon, in_process: bool = False) -> None:
+    """Per worker process: one engine (wrapped in the shared sentence cache) and the lexicon."""
+    from pipeline.cache import AudioCache, CachedEngine
+    from pipeline.engines import get_engine
+
+    if not in_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent()
+    cache = AudioCache(config.cache_folder, config.cache_max_bytes)
+    _worker.update(config=config, lexicon=lexicon, engine=CachedEngine(get_engine(config.settings.engine), cache))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the batch that started it dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker finishes its article, which is still published atomically
+
+
+def _render_job(job: Job) -> Outcome:
+    """Render one article in a worker; any failure becomes that article's outcome, never the batch's."""
+    from pipeline.render import render
+
+    config, engine = _worker["config"], _worker["engine"]
+    started = time.perf_counter()
+    if job.output.with_suffix(".json") == config.out_dir / "index.json":
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: its report would overwrite the batch's "
+                       "index.json; rename the article")
+    synthesized, cached = engine.synthesized, engine.stats.hits
+    try:
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        render(read_article(job.source), lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
+               engine=engine, report_extra={"render_key": job.key, "source_path": job.relative})
+    except ArticleAudioError as error:
+        return Outcome(job.relative, "failed", reason=str(error), seconds=time.perf_counter() - started)
+    except Exception as error:  # a bug must not stop the other articles; the log says what it was
+        return Outcome(job.relative, "failed", reason=f"internal error: {type(error).__name__}: {error}",
+                       seconds=time.perf_counter() - started)
+    return Outcome(job.relative, "rendered", output=str(job.output.relative_to(config.out_dir)),
+                   seconds=time.perf_counter() - started, synthesized=engine.synthesized - synthesized,
+                   cached=engine.stats.hits - cached)
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+def plan(config: BatchConfig, lexicon: Lexicon, engine_identity: str) -> list[Job]:
+    """Every article with its output and render key."""
+    jobs = []
+    for source in discover(config.input_dir):
+        try:
+            data = source.read_bytes()
+        except OSError:
+            data = b""
+        jobs.append(Job(source, source.relative_to(config.input_dir).as_posix(), output_for(config, source),
+                        render_key(data, lexicon, config.settings, engine_identity)))
+    return jobs
+
+
+def engine_identity(settings: RenderSettings) -> str:
+    """The engine, its version and the voice: a new espeak-ng or another voice means new audio."""
+    from pipeline.engines import get_engine, resolve_voice
+
+    engine = get_engine(settings.engine)
+    try:
+        return f"{engine.name}|{engine.version()}|{resolve_voice(engine, settings.voice).id}"
+    finally:
+        engine.close()
+
+
+def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], None] | None = None) -> BatchResult:
+    """Render what is new or out of date, skip the rest, publish the index (and feed), under the folder's lock."""
+    from pipeline.render import check_settings
+
+    check_settings(config.settings)
+    if config.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    started = time.perf_counter()
+    lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
+    with output_lock(config.out_dir):
+        remove_partials(config.out_dir)
+        jobs = plan(config, lexicon, engine_identity(config.settings))
+        stale = [job for job in jobs if not is_current(job)]
+        outcomes = [Outcome(job.relative, "skipped", output=str(job.output.relative_to(config.out_dir)))
+                    for job in jobs if job not in stale]
+        if config.dry_run:
+            outcomes += [Outcome(job.relative, "would render") for job in stale]
+            return BatchResult(tuple(outcomes), time.perf_counter() - started)
+        try:
+            for outcome in _execute(config, lexicon, stale):
+                outcomes.append(outcome)
+                if on_outcome:
+                    on_outcome(outcome, len(outcomes), len(jobs))
+        finally:
+            remove_partials(config.out_dir)
+        pruned = prune(config, jobs) if config.prune else ()
+        _publish(config)
+    return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned)
+
+
+def _execute(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator[Outcome]:
+    if not jobs:
+        return
+    if config.jobs == 1:
+        _start_worker(config, lexicon, in_process=True)
+        try:
+            for job in jobs:
+                yield _render_job(job)
+        finally:
+            _worker.pop("engine").close()
+        return
+    # Spawned workers: espeak-ng runs a thread of its own, and forking a process with threads is unsafe.
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(min(config.jobs, len(jobs)), initializer=_start_worker, initargs=(config, lexicon))
+    try:
+        yield from pool.imap_unordered(_render_job, jobs)
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
+    """Remove renditions whose article is gone (audio, report and captions)."""
+    from pipeline.publish import collect_renditions
+
+    live = {job.output.resolve() for job in jobs}
+    removed = []
+    for rendition in collect_renditions(config.out_dir):
+        audio = (config.out_dir / rendition.file).resolve()
+        if audio not in live:
+            for path in (audio, audio.with_suffix(".json"), audio.with_suffix(".vtt")):
+                path.unlink(missing_ok=True)
+            removed.append(rendition.file)
+    return tuple(removed)
+
+
+def _publish(config: BatchConfig) -> None:
+    from pipeline.publish import collect_renditions, write_feed, write_index
+
+    renditions = collect_renditions(config.out_dir)
+    write_index(config.out_dir, renditions)
+    if config.feed_url:
+        write_feed(config.out_dir, renditions, config.feed_url, title=config.feed_title)

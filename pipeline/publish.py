@@ -1,0 +1,231 @@
+"""Publishing a batch's output folder: `index.json` listing every rendition, and `feed.xml`, a podcast RSS feed."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from stat import S_ISREG
+from urllib.parse import quote, urlsplit
+
+from pipeline.errors import UsageError
+from pipeline.files import StagedOutputs
+from pipeline.settings import FORMATS, RenderSettings
+
+INDEX_NAME = "index.json"
+FEED_NAME = "feed.xml"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DEFAULT_FEED_DESCRIPTION = "News articles read aloud by a text-to-speech engine."
+#: Larger `*.json` files are not reports (a report is a few hundred KiB at most) and are not read.
+MAX_REPORT_BYTES = 32 * 1024**2
+#: Characters XML 1.0 cannot hold (controls, lone surrogates from JSON escapes, non-characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+ET.register_namespace("itunes", ITUNES_NS)
+ET.register_namespace("atom", ATOM_NS)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One published rendition, as listed in the index and the feed."""
+
+    title: str
+    file: str  # the audio's path relative to the output folder, POSIX style
+    duration_seconds: float
+    estimate_label: str
+    updated: str  # ISO 8601 UTC time the audio file was last written
+    source: str  # the article's path relative to the input folder (or the report's source name)
+    size_bytes: int
+    mime_type: str
+
+
+def collect_renditions(out_dir: Path) -> list[Rendition]:
+    """Every rendition under `out_dir` whose report reads and whose audio is beside it, newest first."""
+    out_dir = Path(out_dir)
+    found: list[tuple[int, Rendition]] = []
+    for folder, dirs, files in os.walk(out_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # .cache and other private folders
+        for name in sorted(files):
+            path = Path(folder) / name
+            # Only the top-level index.json is the batch's; a nested one is the report of an article called index.
+            if name.endswith(".json") and not name.startswith(".") and path != out_dir / INDEX_NAME:
+                entry = _read_rendition(out_dir, path)
+                if entry is not None:
+                    found.append(entry)
+    found.sort(key=lambda entry: (-entry[0], entry[1].file))
+    return [rendition for _, rendition in found]
+
+
+def _read_rendition(out_dir: Path, report_path: Path) -> tuple[int, Rendition] | None:
+    """The rendition a report describes with its audio's mtime in ns, or None for anything that is not one."""
+    try:
+        if report_path.stat().st_size > MAX_REPORT_BYTES:
+            return None
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(report, dict) or "report_version" not in report:
+        return None
+    output = report.get("output")
+    # The audio must be a plain name beside its report, with the report's stem (as render writes them).
+    if not isinstance(output, str) or "/" in output or "\\" in output or output in ("", ".", ".."):
+        return None
+    audio = report_path.with_name(output)
+    if audio.stem != report_path.stem or audio.suffix.lower().lstrip(".") not in FORMATS:
+        return None
+    try:
+        stat = audio.stat()
+    except OSError:
+        return None
+    if not S_ISREG(stat.st_mode):
+        return None
+    estimate = report.get("estimate")
+    label = estimate.get("label") if isinstance(estimate, dict) else None
+    source = next((_text(report.get(key)) for key in ("source_path", "source") if _text(report.get(key))), audio.stem)
+    updated = datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(timespec="seconds")
+    rendition = Rendition(
+        title=_text(report.get("title")) or source,
+        file=audio.relative_to(out_dir).as_posix(),
+        duration_seconds=_seconds(report.get("duration_seconds")),
+        estimate_label=_text(label),
+        updated=updated,
+        source=source,
+        size_bytes=stat.st_size,
+        mime_type=FORMATS[audio.suffix.lower().lstrip(".")],
+    )
+    return stat.st_mtime_ns, rendition
+
+
+def _seconds(value: object) -> float:
+    """A report's duration, or 0.0 when it is missing, not a number, negative or infinite."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.0
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer too large for a float
+        return 0.0
+    return seconds if math.isfinite(seconds) and seconds >= 0 else 0.0
+
+
+def _text(value: object) -> str:
+    """A report's string field as one clean line ('' for anything else), safe to write as JSON or XML."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(_NOT_XML.sub("", value).split())
+
+
+def _now() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def write_index(out_dir: Path, renditions: list[Rendition]) -> Path:
+    """Write `index.json` ({"generated", "renditions"}) atomically; return its path."""
+    path = Path(out_dir) / INDEX_NAME
+    index = {"generated": _now().isoformat(), "renditions": [asdict(rendition) for rendition in renditions]}
+    with StagedOutputs() as outputs:
+        outputs.stage_text(path, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+        outputs.publish()
+    return path
+
+
+def check_url_base(url_base: str) -> str:
+    """The feed's base URL without trailing slashes; a UsageError unless it is an absolute http(s) URL."""
+    try:
+        parts = urlsplit(url_base)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts, host = None, None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not host
+        or parts.query
+        or parts.fragment
+        or any(char.isspace() for char in url_base)
+    ):
+        raise UsageError(
+            f"feed URL base {url_base!r} is not usable; give the absolute http:// or https:// address the output"
+            " folder is served from, without ?query or #fragment (e.g. https://example.com/audio/)"
+        )
+    return url_base.rstrip("/")
+
+
+def file_url(base: str, file: str) -> str:
+    """The public URL of a file in the output folder: `base` joined with its URL-quoted relative path."""
+    return f"{base}/{quote(file.lstrip('/'), safe='/')}"
+
+
+def itunes_duration(seconds: float) -> str:
+    """A duration as iTunes wants it: H:MM:SS."""
+    hours, rest = divmod(max(0, round(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def write_feed(
+    out_dir: Path,
+    renditions: list[Rendition],
+    url_base: str,
+    *,
+    title: str = "Audio articles",
+    description: str = DEFAULT_FEED_DESCRIPTION,
+    language: str = "en-us",
+    author: str = "article-audio",
+) -> Path:
+    """Write `feed.xml`, a podcast RSS 2.0 feed (iTunes namespace) of the renditions, atomically; return its path."""
+    base = check_url_base(url_base)
+    path = Path(out_dir) / FEED_NAME
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    _add(channel, "title", title)
+    _add(channel, "link", f"{base}/")
+    _add(channel, "description", description)
+    _add(channel, "language", language)
+    _add(channel, "lastBuildDate", format_datetime(_now(), usegmt=True))
+    self_link = {"href": file_url(base, FEED_NAME), "rel": "self", "type": "application/rss+xml"}
+    ET.SubElement(channel, f"{{{ATOM_NS}}}link", self_link)
+    _add(channel, f"{{{ITUNES_NS}}}author", author)
+    _add(channel, f"{{{ITUNES_NS}}}summary", description)
+    _add(channel, f"{{{ITUNES_NS}}}explicit", "false")
+    ET.SubElement(channel, f"{{{ITUNES_NS}}}category", {"text": "News"})
+    for rendition in renditions:
+        url = file_url(base, rendition.file)
+        summary = _summary(rendition)
+        item = ET.SubElement(channel, "item")
+        _add(item, "title", rendition.title)
+        _add(item, "description", summary)
+        _add(item, "guid", url).set("isPermaLink", "true")
+        published = datetime.fromisoformat(rendition.updated).astimezone(timezone.utc)
+        _add(item, "pubDate", format_datetime(published, usegmt=True))
+        ET.SubElement(item, "enclosure", {"url": url, "length": str(rendition.size_bytes), "type": rendition.mime_type})
+        _add(item, f"{{{ITUNES_NS}}}duration", itunes_duration(rendition.duration_seconds))
+        _add(item, f"{{{ITUNES_NS}}}summary", summary)
+        _add(item, f"{{{ITUNES_NS}}}explicit", "false")
+    ET.indent(rss)
+    tree = ET.ElementTree(rss)
+    with StagedOutputs() as outputs:
+        outputs.stage(path, lambda partial: tree.write(partial, encoding="utf-8", xml_declaration=True))
+        outputs.publish()
+    return path
+
+
+def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    """Append a child element holding `text`, with characters XML cannot carry removed."""
+    child = ET.SubElement(parent, tag)
+    child.text = _NOT_XML.sub("", text)
+    return child
+
+
+def _summary(rendition: Rendition) -> str:
+    """An episode's description: the estimate shown on the site and the machine-generated notice."""
+    parts = [rendition.estimate_label, RenderSettings().comment]
+    return " · ".join(part.rstrip(".") for part in parts if part) + "."

@@ -1,0 +1,269 @@
+"""Batch runs: incremental, cached, parallel, locked, and safe when killed or starved of disk."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import LOCK_NAME, BatchConfig, BatchLocked, run_batch
+from pipeline.cli import main
+from pipeline.encode import decode_to_pcm
+from pipeline.settings import RenderSettings
+
+TONE_WAV = RenderSettings(engine="tone", format="wav")
+ARTICLES = {
+    "ferry.md": "# Ferry back\n\nThe ferry returns Monday. Crews finished early.\n\nFares stay the same.",
+    "local/council.txt": "Council votes 5-2 to keep the rink open. The mayor abstained.",
+    "weather.md": "Rain, then snow. Roads will be slick by 5 p.m.",
+}
+
+
+def write_articles(folder: Path, articles: dict[str, str] = ARTICLES) -> None:
+    for name, text in articles.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def config(tmp_path: Path, **changes) -> BatchConfig:
+    values = dict(input_dir=tmp_path / "in", out_dir=tmp_path / "out", settings=TONE_WAV, jobs=1)
+    values.update(changes)
+    return BatchConfig(**values)
+
+
+def statuses(result) -> dict[str, str]:
+    return {outcome.source: outcome.status for outcome in result.outcomes}
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and ".cache" not in p.parts and p.name != LOCK_NAME)
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    write_articles(tmp_path / "in")
+    return tmp_path
+
+
+def test_first_run_renders_everything_and_mirrors_folders(corpus):
+    result = run_batch(config(corpus))
+    assert statuses(result) == {name: "rendered" for name in ARTICLES}
+    out = corpus / "out"
+    assert {"ferry.wav", "ferry.json", "ferry.vtt", "local/council.wav", "weather.wav", "index.json"} <= set(files(out))
+    index = json.loads((out / "index.json").read_text())
+    assert sorted(r["source"] for r in index["renditions"]) == sorted(ARTICLES)
+    report = json.loads((out / "ferry.json").read_text())
+    assert report["source_path"] == "ferry.md" and len(report["render_key"]) == 64
+
+
+def test_nothing_changed_means_nothing_rendered(corpus):
+    run_batch(config(corpus))
+    before = {name: (corpus / "out" / name).stat().st_mtime_ns for name in files(corpus / "out") if name.endswith(".wav")}
+    result = run_batch(config(corpus))
+    assert set(statuses(result).values()) == {"skipped"}
+    assert before == {name: (corpus / "out" / name).stat().st_mtime_ns for name in before}
+
+
+def test_edited_article_rerenders_alone_and_only_its_changed_sentence_is_synthesized(corpus):
+    run_batch(config(corpus))
+    (corpus / "in" / "ferry.md").write_text(ARTICLES["ferry.md"].replace("Crews finished early.", "Crews finished late."))
+    result = run_batch(config(corpus))
+    assert statuses(result) == {"ferry.md": "rendered", "local/council.txt": "skipped", "weather.md": "skipped"}
+    (ferry,) = [o for o in result.outcomes if o.status == "rendered"]
+    assert (ferry.synthesized, ferry.cached) == (1, 3)
+
+
+def test_lexicon_edit_rerenders_only_articles_that_use_the_entry(corpus):
+    lexicon = corpus / "lexicon.toml"
+    lexicon.write_text('[[entry]]\nword = "ferry"\nsay = "fairy"\n\n[[entry]]\nword = "rink"\nsay = "rinque"\n')
+    run_batch(config(corpus, lexicon_path=lexicon))
+    lexicon.write_text('[[entry]]\nword = "ferry"\nsay = "fery boat"\n\n[[entry]]\nword = "rink"\nsay = "rinque"\n'
+                       '\n[[entry]]\nword = "unused"\nsay = "nothing"\n')
+    result = run_batch(config(corpus, lexicon_path=lexicon))
+    assert statuses(result) == {"ferry.md": "rendered", "local/council.txt": "skipped", "weather.md": "skipped"}
+
+
+def test_settings_change_rerenders_everything(corpus):
+    run_batch(config(corpus))
+    result = run_batch(config(corpus, settings=RenderSettings(engine="tone", format="wav", rate=200)))
+    assert set(statuses(result).values()) == {"rendered"}
+
+
+def test_a_bad_article_fails_alone_and_is_retried(corpus):
+    (corpus / "in" / "empty.md").write_text("   \n")
+    (corpus / "in" / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
+    result = run_batch(config(corpus))
+    assert statuses(result)["empty.md"] == "failed" and statuses(result)["binary.txt"] == "failed"
+    assert "is empty" in [o.reason for o in result.outcomes if o.source == "empty.md"][0]
+    assert result.count("rendered") == 3
+    again = run_batch(config(corpus))
+    assert statuses(again)["empty.md"] == "failed" and again.count("skipped") == 3
+
+
+def test_an_article_named_index_cannot_overwrite_the_index(corpus):
+    (corpus / "in" / "index.md").write_text("An article that happens to be called index.")
+    result = run_batch(config(corpus))
+    assert statuses(result)["index.md"] == "failed"
+    assert "rename" in [o.reason for o in result.outcomes if o.source == "index.md"][0]
+    assert json.loads((corpus / "out" / "index.json").read_text())["renditions"]
+
+
+def test_dry_run_renders_nothing(corpus):
+    result = run_batch(config(corpus, dry_run=True))
+    assert set(statuses(result).values()) == {"would render"}
+    assert files(corpus / "out") == []
+
+
+def test_prune_removes_renditions_of_deleted_articles_only_when_asked(corpus):
+    run_batch(config(corpus))
+    (corpus / "in" / "weather.md").unlink()
+    run_batch(config(corpus))
+    assert "weather.wav" in files(corpus / "out")
+    result = run_batch(config(corpus, prune=True))
+    assert result.pruned == ("weather.wav",)
+    assert not {"weather.wav", "weather.json", "weather.vtt"} & set(files(corpus / "out"))
+
+
+def test_a_held_lock_means_exit_75(corpus, capsys):
+    out = corpus / "out"
+    out.mkdir()
+    with open(out / LOCK_NAME, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("pid 12345")
+        held.flush()
+        with pytest.raises(BatchLocked):
+            run_batch(config(corpus))
+        assert main(["batch", str(corpus / "in"), "--out", str(out), "--engine", "tone", "--jobs", "1"]) == 75
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "another batch (pid 12345)" in err[0]
+
+
+def test_a_killed_runs_lock_is_taken_over(corpus):
+    out = corpus / "out"
+    out.mkdir()
+    (out / LOCK_NAME).write_text("pid 99999999")  # a lock file nobody holds any more
+    assert run_batch(config(corpus)).count("rendered") == 3
+
+
+def test_parallel_workers_render_the_same_renditions(corpus, tmp_path):
+    serial = run_batch(config(corpus))
+    parallel = run_batch(config(corpus, out_dir=tmp_path / "out2", jobs=2))
+    assert statuses(parallel) == statuses(serial)
+    for name in ("ferry.wav", "local/council.wav"):
+        assert (tmp_path / "out2" / name).read_bytes() == (corpus / "out" / name).read_bytes()
+
+
+def test_corrupt_cache_entry_is_redone(corpus):
+    run_batch(config(corpus))
+    for entry in (corpus / "out" / ".cache").rglob("*"):
+        if entry.is_file():
+            data = bytearray(entry.read_bytes())
+            data[-1] ^= 0xFF
+            entry.write_bytes(bytes(data))
+    (corpus / "in" / "ferry.md").write_text(ARTICLES["ferry.md"] + " One more line.")
+    result = run_batch(config(corpus))
+    (ferry,) = [o for o in result.outcomes if o.status == "rendered"]
+    assert ferry.cached == 0 and ferry.synthesized == 5  # every corrupt entry was synthesized again
+
+
+def test_full_disk_fails_the_article_cleanly(corpus, monkeypatch):
+    from pipeline import files as files_module
+
+    original = files_module.StagedOutputs.stage_text
+
+    def full_disk(self, destination, text):
+        if "weather" in str(destination):
+            raise files_module.write_error(destination, OSError(28, "No space left on device"))
+        return original(self, destination, text)
+
+    monkeypatch.setattr(files_module.StagedOutputs, "stage_text", full_disk)
+    result = run_batch(config(corpus))
+    assert statuses(result)["weather.md"] == "failed"
+    assert "no space left" in [o.reason for o in result.outcomes if o.source == "weather.md"][0]
+    assert not [name for name in files(corpus / "out") if name.startswith("weather") or ".partial" in name]
+
+
+def test_cli_is_quiet_on_success_and_logs_json(corpus, capsys):
+    log = corpus / "batch.log"
+    args = ["batch", str(corpus / "in"), "--out", str(corpus / "out"), "--engine", "tone", "--format", "wav",
+            "--jobs", "1", "--log", str(log)]
+    assert main(args) == 0
+    assert capsys.readouterr() == ("", "")
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(line["source"] for line in lines) == sorted(ARTICLES)
+    assert {line["status"] for line in lines} == {"rendered"}
+    (corpus / "in" / "broken.md").write_bytes(b"\xff\xfe\x00")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "failed: broken.md:" in err and "rendered 0, skipped 3, failed 1" in err
+
+
+def test_config_file_holds_the_settings(corpus, capsys):
+    config_file = corpus / "batch.toml"
+    config_file.write_text('input = "in"\nout = "published"\nengine = "tone"\nformat = "wav"\njobs = 1\n'
+                           'feed_url = "https://news.example/audio/"\n')
+    assert main(["batch", "--config", str(config_file), "--verbose"]) == 0
+    assert "rendered 3, skipped 0, failed 0" in capsys.readouterr().out
+    assert (corpus / "published" / "feed.xml").is_file()
+    config_file.write_text('input = "in"\njobz = 2\n')
+    assert main(["batch", "--config", str(config_file)]) == 2
+    assert "unknown setting 'jobz'" in capsys.readouterr().err
+
+
+def _batch_process(corpus: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pipeline", "batch", str(corpus / "in"), "--out", str(corpus / "out"), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _long_corpus(corpus: Path, count: int = 8) -> None:
+    source = Path(__file__).parent / "fixtures" / "heldout"
+    for index, path in enumerate(sorted(source.glob("*.md"))[-count:]):
+        (corpus / "in" / f"long{index}.md").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _assert_all_valid(out: Path) -> None:
+    for report_path in out.rglob("*.json"):
+        if report_path.name == "index.json":
+            continue
+        report = json.loads(report_path.read_text())
+        pcm, rate = decode_to_pcm(report_path.with_suffix(".mp3"), 22050)
+        assert len(pcm) / 2 / rate == pytest.approx(report["duration_seconds"], abs=0.1)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".partial")]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_batch_leaves_only_complete_renditions_and_the_next_run_finishes(corpus, kill):
+    _long_corpus(corpus)
+    process = _batch_process(corpus, "--jobs", "2")
+    deadline = time.monotonic() + 60
+    while not list((corpus / "out").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until something has been published, then strike mid-run
+    time.sleep(0.3)
+    process.send_signal(kill)
+    process.wait(timeout=60)
+    if kill == signal.SIGTERM:
+        assert process.returncode == 130, process.stderr.read().decode()
+        time.sleep(0.5)  # ffmpeg processes of the stopped workers see their input end and exit
+        assert not [p for p in (corpus / "out").rglob("*.partial")]
+    finish = _batch_process(corpus, "--jobs", "2")
+    assert finish.wait(timeout=120) == 0, finish.stderr.read().decode()
+    _assert_all_valid(corpus / "out")
+    rendered = {p.stem for p in (corpus / "out").rglob("*.mp3")}
+    assert rendered == {p.stem for p in (corpus / "in").rglob("*.*")}
+
+
+@pytest.mark.e2e
+def test_two_batches_started_together_one_works_one_exits_75(corpus):
+    _long_corpus(corpus, 3)
+    first, second = _batch_process(corpus, "--jobs", "1"), _batch_process(corpus, "--jobs", "1")
+    codes = sorted([first.wait(timeout=120), second.wait(timeout=120)])
+    assert codes == [0, 75]
