@@ -64,3 +64,18 @@ def test_rerender_replaces_outputs_atomically(tmp_path):
     render(parse_article(ARTICLE + b" More."), lexicon=EMPTY_LEXICON, settings=settings, out=out, engine=ToneEngine())
     assert out.read_bytes() != first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "a.mp3", "a.vtt"]
+
+
+def test_full_disk_while_encoding_is_one_clear_error_and_no_file(tmp_path, monkeypatch):
+    from pipeline.errors import ExportError
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\ncat > /dev/null\necho 'Error writing trailer: No space left on device' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("ARTICLE_AUDIO_FFMPEG", str(fake))
+    out = tmp_path / "out" / "a.mp3"
+    out.parent.mkdir()
+    with pytest.raises(ExportError, match="no space left on the device"):
+        render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone"), out=out,
+               engine=ToneEngine())
+    assert list(out.parent.iterdir()) == []
