@@ -11,12 +11,14 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.article import read_article
+from pipeline.article import parse_article
 from pipeline.errors import ArticleAudioError, InputError, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder
 from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
@@ -65,6 +67,8 @@ class Job:
     relative: str
     output: Path
     key: str
+    source_sha256: str = ""
+    clash: str | None = None  # another article that would write the same files
 
 
 @dataclass(frozen=True)
@@ -215,11 +219,21 @@ def _render_job(job: Job) -> Outcome:
     if job.output.with_suffix(".json") == config.out_dir / "index.json":
         return Outcome(job.relative, "failed", reason=f"{job.relative}: its report would overwrite the batch's "
                        "index.json; rename the article")
+    if job.clash:
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: same output as {job.clash}; rename one of them")
     synthesized, cached = engine.synthesized, engine.stats.hits
     try:
+        data = job.source.read_bytes()
+        if hashlib.sha256(data).hexdigest() != job.source_sha256:
+            return Outcome(job.relative, "failed", reason=f"{job.relative}: changed during the run; the next run "
+                           "renders the new text")
         job.output.parent.mkdir(parents=True, exist_ok=True)
-        render(read_article(job.source), lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
+        article = parse_article(data, name=job.source.stem, label=str(job.source))
+        render(article, lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
                engine=engine, report_extra={"render_key": job.key, "source_path": job.relative})
+    except OSError as error:
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})",
+                       seconds=time.perf_counter() - started)
     except ArticleAudioError as error:
         return Outcome(job.relative, "failed", reason=str(error), seconds=time.perf_counter() - started)
     except Exception as error:  # a bug must not stop the other articles; the log says what it was
@@ -234,15 +248,19 @@ def _render_job(job: Job) -> Outcome:
 
 
 def plan(config: BatchConfig, lexicon: Lexicon, engine_identity: str) -> list[Job]:
-    """Every article with its output and render key."""
-    jobs = []
+    """Every article with its output and render key; articles that would share an output are marked."""
+    jobs: list[Job] = []
+    claimed: dict[Path, str] = {}
     for source in discover(config.input_dir):
         try:
             data = source.read_bytes()
         except OSError:
             data = b""
-        jobs.append(Job(source, source.relative_to(config.input_dir).as_posix(), output_for(config, source),
-                        render_key(data, lexicon, config.settings, engine_identity)))
+        relative = source.relative_to(config.input_dir).as_posix()
+        output = output_for(config, source)
+        jobs.append(Job(source, relative, output, render_key(data, lexicon, config.settings, engine_identity),
+                        hashlib.sha256(data).hexdigest(), claimed.get(output)))
+        claimed.setdefault(output, relative)
     return jobs
 
 
@@ -299,14 +317,26 @@ def _execute(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator
             _worker.pop("engine").close()
         return
     # Spawned workers: espeak-ng runs a thread of its own, and forking a process with threads is unsafe.
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(config.jobs, len(jobs)), initializer=_start_worker, initargs=(config, lexicon))
+    # An executor (not multiprocessing.Pool) notices a worker that dies (OOM killer, a crash in the engine)
+    # and fails its articles instead of waiting for them forever.
+    executor = ProcessPoolExecutor(min(config.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(config, lexicon))
     try:
-        yield from pool.imap_unordered(_render_job, jobs)
-        pool.close()
-        pool.join()
+        pending = {executor.submit(_render_job, job): job for job in jobs}
+        for future in as_completed(pending):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                yield Outcome(pending[future].relative, "failed", reason="a worker process died while rendering "
+                              "(out of memory?); the next run retries")
     finally:
-        pool.terminate()
+        # The executor has no public way to stop workers mid-article; killing them is what a stop needs,
+        # and the caller removes the partial files they leave.
+        workers = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            if process.is_alive():
+                process.kill()
 
 
 def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:

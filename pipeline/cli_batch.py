@@ -102,7 +102,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from pipeline.batch import run_batch
 
     config, log_path = batch_config(args)
-    log = open(log_path, "a", encoding="utf-8") if log_path else None
+    try:
+        log = open(log_path, "a", encoding="utf-8") if log_path else None
+    except OSError as error:
+        raise UsageError(f"{log_path}: the log cannot be opened ({error.strerror}); check the folder") from None
     show_progress = sys.stderr.isatty() and not config.dry_run
 
     def on_outcome(outcome, done: int, total: int) -> None:

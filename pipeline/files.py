@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import tempfile
 import time
@@ -97,7 +98,8 @@ def check_writable_folder(folder: Path) -> None:
 def remove_stale_partials(folder: Path, stem: str, older_than_seconds: float = 900) -> None:
     """Remove temporary files that a killed earlier run left for this stem (not a running one's)."""
     now = time.time()
-    for leftover in folder.glob(f".{stem}.*{PARTIAL_SUFFIX}"):
+    pattern = re.compile(rf"\.{re.escape(stem)}\.(?:mp3|ogg|wav|json|vtt)\.[^.]+{re.escape(PARTIAL_SUFFIX)}")
+    for leftover in (path for path in folder.glob(f".*{PARTIAL_SUFFIX}") if pattern.fullmatch(path.name)):
         try:
             if now - leftover.stat().st_mtime > older_than_seconds:
                 leftover.unlink()

@@ -161,14 +161,16 @@ def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: 
     # Lossy encoders add overshoot: aim the limiter half a decibel under the ceiling.
     ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)
     gain_db = target_lufs - measured
+    applied = gain_db
     for _ in range(3):
-        out, limited, _ = limit_true_peak(samples * 10 ** (gain_db / 20), ceiling)
-        achieved = integrated_loudness(out, rate) if limited else measured + gain_db
+        applied = gain_db
+        out, limited, _ = limit_true_peak(samples * 10 ** (applied / 20), ceiling)
+        achieved = integrated_loudness(out, rate) if limited else measured + applied
         if abs(achieved - target_lufs) <= 0.3:
             break
         gain_db += target_lufs - achieved  # limiting took some loudness away: give it back
     peak_db = 20 * math.log10(max(true_peak(out), 1e-12))
-    return out, LoudnessResult(achieved, peak_db, gain_db, limited)
+    return out, LoudnessResult(achieved, peak_db, applied, limited)
 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:
@@ -196,7 +198,7 @@ class StreamingLeveler:
         self.tolerance_lu = tolerance_lu
         self._ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)  # headroom for the lossy encoder's overshoot
         self._warmup_frames = round(warmup_seconds * rate)
-        self._raw: list[np.ndarray] = []
+        self._raw: list[bytes] = []
         self._out: list[np.ndarray] = []
         self._pending: list[np.ndarray] = []
         self._gain_db: float | None = None
@@ -206,7 +208,7 @@ class StreamingLeveler:
     def process(self, pcm: bytes) -> bytes:
         """Take raw PCM; return leveled PCM (empty while the warm-up is still being collected)."""
         samples = pcm16_to_float(pcm)
-        self._raw.append(samples)
+        self._raw.append(pcm)  # kept as 16-bit: a quarter of the memory, converted only for a second pass
         if self._gain_db is None:
             self._pending.append(samples)
             if sum(len(chunk) for chunk in self._pending) < self._warmup_frames:
@@ -236,7 +238,7 @@ class StreamingLeveler:
         out, limited, peak = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
         self._limited |= limited
         self._peak = max(self._peak, peak)
-        self._out.append(out)
+        self._out.append(out.astype(np.float32))
         return float_to_pcm16(out)
 
     def result(self) -> LoudnessResult:
@@ -257,5 +259,5 @@ class StreamingLeveler:
 
     def relevel(self) -> tuple[bytes, LoudnessResult]:
         """The whole audio normalized in one pass, for a second encode."""
-        out, result = normalize(np.concatenate(self._raw), self.rate, self.target_lufs, self.ceiling_dbfs)
+        out, result = normalize(pcm16_to_float(b"".join(self._raw)), self.rate, self.target_lufs, self.ceiling_dbfs)
         return float_to_pcm16(out), result

@@ -173,8 +173,12 @@ def _synthesize_and_encode(
     if leveler.needs_relevel(loudness):
         pcm, loudness = leveler.relevel()
         stream = encoder()
-        stream.write(pcm)
-        stream.finish()
+        try:
+            stream.write(pcm)
+            stream.finish()
+        except BaseException:
+            stream.abort()
+            raise
         passes = 2
     return _Produced(stitcher.frames, tuple(timings), loudness, passes)
 

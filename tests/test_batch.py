@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -114,6 +115,31 @@ def test_an_article_named_index_cannot_overwrite_the_index(corpus):
     assert statuses(result)["index.md"] == "failed"
     assert "rename" in [o.reason for o in result.outcomes if o.source == "index.md"][0]
     assert json.loads((corpus / "out" / "index.json").read_text())["renditions"]
+
+
+def test_articles_that_would_share_an_output_do_not_fight_over_it(corpus):
+    (corpus / "in" / "ferry.txt").write_text("A second ferry story with the same name.")
+    first, second = run_batch(config(corpus)), run_batch(config(corpus))
+    assert statuses(first)["ferry.md"] == "rendered" and statuses(first)["ferry.txt"] == "failed"
+    assert "same output as ferry.md" in [o.reason for o in first.outcomes if o.source == "ferry.txt"][0]
+    assert statuses(second)["ferry.md"] == "skipped"
+
+
+def test_an_article_edited_during_the_run_is_left_for_the_next_run(corpus, monkeypatch):
+    import pipeline.batch as batch
+
+    real_plan = batch.plan
+
+    def plan_then_edit(*args):
+        jobs = real_plan(*args)
+        (corpus / "in" / "weather.md").write_text("Sunny all week, the forecast now says.")
+        return jobs
+
+    monkeypatch.setattr(batch, "plan", plan_then_edit)
+    result = run_batch(config(corpus))
+    assert "changed during the run" in [o.reason for o in result.outcomes if o.source == "weather.md"][0]
+    monkeypatch.undo()
+    assert statuses(run_batch(config(corpus)))["weather.md"] == "rendered"
 
 
 def test_dry_run_renders_nothing(corpus):
@@ -267,3 +293,25 @@ def test_two_batches_started_together_one_works_one_exits_75(corpus):
     first, second = _batch_process(corpus, "--jobs", "1"), _batch_process(corpus, "--jobs", "1")
     codes = sorted([first.wait(timeout=120), second.wait(timeout=120)])
     assert codes == [0, 75]
+
+
+@pytest.mark.e2e
+def test_a_worker_that_dies_fails_its_article_and_the_batch_ends(corpus):
+    _long_corpus(corpus, 6)
+    process = _batch_process(corpus, "--jobs", "2")
+    worker = None
+    deadline = time.monotonic() + 60
+    while worker is None and time.monotonic() < deadline:
+        for child in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+                worker = int(child)
+        time.sleep(0.05)
+    assert worker, "no worker process appeared"
+    time.sleep(1.0)  # let it get into an article
+    os.kill(worker, signal.SIGKILL)  # as the OOM killer would
+    assert process.wait(timeout=120) == 1
+    assert "worker process died" in process.stderr.read().decode()
+    finish = _batch_process(corpus, "--jobs", "2")
+    assert finish.wait(timeout=120) == 0, finish.stderr.read().decode()
+    _assert_all_valid(corpus / "out")

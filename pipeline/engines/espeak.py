@@ -51,6 +51,9 @@ def load_espeak_library() -> str:
 
 
 _library: ctypes.CDLL | None = None
+#: The voice and rate espeak-ng is set to. One espeak-ng serves the whole process (pyttsx3 shares its engine
+#: between instances), so this belongs to the process, not to an EspeakEngine.
+_current_settings: list = [None, None]
 
 
 _IPA_WITH_SEPARATOR = (ord("_") << 8) | 0x02
@@ -95,7 +98,7 @@ class EspeakEngine:
             # espeak-ng still has queued, a rate change included: run one empty loop so changes apply at once.
             self._engine.runAndWait()
         self._voices: tuple[Voice, ...] | None = None
-        self._settings: tuple[str, int | None] | None = None
+
 
     def _pause(self, seconds: float) -> None:
         """The driver loop's sleep: 1 ms instead of 10, and the end of a loop that outlives the timeout."""
@@ -134,16 +137,15 @@ class EspeakEngine:
         self._engine.proxy._driver._stopping = False
 
     def _on_finished(self, name=None, completed=False) -> None:
-        if completed:
-            self._finished.set()
-        else:
-            self._cancelled = True
+        # A cancelled utterance also ends the wait, so the attempt can be retried at once.
+        self._cancelled = not completed
+        self._finished.set()
 
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """espeak-ng's own reading of the text as IPA, one string per clause, phonemes separated by "_"."""
-        if self._settings is None or self._settings[0] != voice.id:
+        if _current_settings[0] != voice.id:
             self._engine.setProperty("voice", voice.id)
-            self._settings = (voice.id, None)
+            _current_settings[:] = [voice.id, None]
         self._wait_until_idle()
         return text_to_phonemes(text)
 
@@ -183,11 +185,11 @@ class EspeakEngine:
         """One utterance; None when it was cancelled or came back empty."""
         path = Path(self._tempdir.name) / "piece.wav"
         path.unlink(missing_ok=True)
-        if self._settings != (voice_id, rate):
+        if _current_settings != [voice_id, rate]:
             # A voice change resets espeak-ng's rate, so the rate always follows the voice.
             self._engine.setProperty("voice", voice_id)
             self._engine.setProperty("rate", rate)
-            self._settings = (voice_id, rate)
+            _current_settings[:] = [voice_id, rate]
         self._wait_until_idle()
         self._finished.clear()
         self._cancelled = False
