@@ -175,7 +175,8 @@ def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:
     """Signed 16-bit PCM bytes to float samples in [-1, 1)."""
-    return np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
+    # float32 halves the memory of a long article and is far more precise than the 16-bit samples.
+    return np.frombuffer(data, dtype="<i2").astype(np.float32) / np.float32(32768.0)
 
 
 def float_to_pcm16(samples: np.ndarray) -> bytes:
