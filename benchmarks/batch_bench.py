@@ -4,7 +4,8 @@ Run: make bench-batch   (or .venv/bin/python benchmarks/batch_bench.py [--articl
 
 Builds 50 articles of 200 to 1,500 words from the project's own test articles, then, with the real engine
 and MP3 output, in fresh processes:
-- renders them with --jobs 1 and with --jobs 2 (target: jobs 2 at least 1.7 times as fast),
+- renders them with --jobs 1 and with --jobs 2 (target: jobs 2 at least 1.7 times as fast), and prints the
+  CPU time each used and how many cores that kept busy (a worker takes one core: see render's overlap_encoding),
 - runs again with nothing changed (target: under 5% of the first run),
 - changes one sentence of one article (target: exactly one sentence synthesized),
 - compares the peak memory of a worker over 10 and over 50 articles (target: it does not grow).
@@ -18,6 +19,7 @@ import random
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,18 +43,33 @@ def make_articles(folder: Path, count: int) -> None:
         (folder / f"article{index:03d}.md").write_text(f"# Article {index}\n\n" + "\n\n".join(chosen), encoding="utf-8")
 
 
-def run(input_dir: Path, out_dir: Path, jobs: int, log: Path | None = None) -> tuple[float, int]:
-    """Seconds a batch takes in a fresh process, and the peak memory (KiB) of it and its workers."""
+@dataclass(frozen=True)
+class Run:
+    """One batch run in a fresh process: wall seconds, CPU seconds of it and everything it started, peak KiB."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_kib: int
+
+    @property
+    def cores(self) -> float:
+        """How many cores the run kept busy on average."""
+        return self.cpu_seconds / self.seconds
+
+
+def run(input_dir: Path, out_dir: Path, jobs: int, log: Path | None = None) -> Run:
+    """Run a batch in a fresh process and measure it (the CPU time includes the workers and ffmpeg)."""
     script = (
         "import resource, subprocess, sys, time; start = time.perf_counter(); "
         f"code = subprocess.call({CLI + [str(input_dir), '--out', str(out_dir), '--jobs', str(jobs)] + (['--log', str(log)] if log else [])!r}); "
-        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)"
     )
-    seconds, peak, code = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                         check=True, cwd=ROOT).stdout.split()
+    seconds, cpu, peak, code = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                              check=True, cwd=ROOT).stdout.split()
     if code != "0":
         sys.exit(f"batch failed with exit status {code}")
-    return float(seconds), int(peak)
+    return Run(float(seconds), float(cpu), int(peak))
 
 
 def main() -> None:
@@ -65,13 +82,15 @@ def main() -> None:
     words = sum(len(p.read_text().split()) for p in articles.glob("*.md"))
     print(f"corpus   {args.articles} articles, {words} words")
 
-    serial, _ = run(articles, work / "out1", jobs=1)
-    parallel, _ = run(articles, work / "out2", jobs=2)
-    print(f"jobs     --jobs 1: {serial:.1f} s   --jobs 2: {parallel:.1f} s   speed-up {serial / parallel:.2f}x "
-          "(target >= 1.7)")
+    serial = run(articles, work / "out1", jobs=1)
+    parallel = run(articles, work / "out2", jobs=2)
+    print(f"jobs     --jobs 1: {serial.seconds:.1f} s   --jobs 2: {parallel.seconds:.1f} s   "
+          f"speed-up {serial.seconds / parallel.seconds:.2f}x (target >= 1.7)")
+    print(f"cpu      --jobs 1: {serial.cpu_seconds:.1f} s on {serial.cores:.2f} cores   --jobs 2: "
+          f"{parallel.cpu_seconds:.1f} s on {parallel.cores:.2f} cores (workers and ffmpeg included)")
 
-    again, _ = run(articles, work / "out2", jobs=2)
-    print(f"rerun    nothing changed: {again:.2f} s = {again / parallel:.1%} of the first run (target < 5%)")
+    again = run(articles, work / "out2", jobs=2).seconds
+    print(f"rerun    nothing changed: {again:.2f} s = {again / parallel.seconds:.1%} of the first run (target < 5%)")
 
     edited = articles / "article007.md"
     text = edited.read_text(encoding="utf-8")
@@ -96,8 +115,8 @@ def measure_memory(articles: Path, work: Path, count: int) -> None:
     small.mkdir()
     for path in sorted(articles.glob("*.md"), key=lambda p: -p.stat().st_size)[:10]:
         (small / path.name).write_text(path.read_text())
-    _, peak_small = run(small, work / "mem10", jobs=2)
-    _, peak_large = run(articles, work / "mem50", jobs=2)
+    peak_small = run(small, work / "mem10", jobs=2).peak_kib
+    peak_large = run(articles, work / "mem50", jobs=2).peak_kib
     print(f"memory   peak of the batch and its workers: 10 longest articles {peak_small / 1024:.0f} MiB, "
           f"all {count} articles {peak_large / 1024:.0f} MiB (ratio {peak_large / peak_small:.2f}; target: no growth)")
 

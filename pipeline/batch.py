@@ -68,6 +68,7 @@ class Job:
     output: Path
     key: str
     source_sha256: str = ""
+    size: int = 0  # bytes of text: the longest articles start first, so no worker is left alone at the end
     clash: str | None = None  # another article that would write the same files
 
 
@@ -229,8 +230,10 @@ def _render_job(job: Job) -> Outcome:
                            "renders the new text")
         job.output.parent.mkdir(parents=True, exist_ok=True)
         article = parse_article(data, name=job.source.stem, label=str(job.source))
+        # One core per worker: --jobs counts the cores a batch uses (see render's overlap_encoding).
         render(article, lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
-               engine=engine, report_extra={"render_key": job.key, "source_path": job.relative})
+               engine=engine, report_extra={"render_key": job.key, "source_path": job.relative},
+               overlap_encoding=False)
     except OSError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})",
                        seconds=time.perf_counter() - started)
@@ -259,7 +262,7 @@ def plan(config: BatchConfig, lexicon: Lexicon, engine_identity: str) -> list[Jo
         relative = source.relative_to(config.input_dir).as_posix()
         output = output_for(config, source)
         jobs.append(Job(source, relative, output, render_key(data, lexicon, config.settings, engine_identity),
-                        hashlib.sha256(data).hexdigest(), claimed.get(output)))
+                        hashlib.sha256(data).hexdigest(), len(data), claimed.get(output)))
         claimed.setdefault(output, relative)
     return jobs
 
@@ -305,6 +308,12 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
     return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned)
 
 
+def longest_first(jobs: list[Job]) -> list[Job]:
+    """The order workers take articles in: a long article started last would keep one worker busy at the end
+    while the others idle, so the longest go first (ties keep the folder's order)."""
+    return sorted(jobs, key=lambda job: -job.size)
+
+
 def _execute(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator[Outcome]:
     if not jobs:
         return
@@ -322,7 +331,7 @@ def _execute(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator
     executor = ProcessPoolExecutor(min(config.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(config, lexicon))
     try:
-        pending = {executor.submit(_render_job, job): job for job in jobs}
+        pending = {executor.submit(_render_job, job): job for job in longest_first(jobs)}
         for future in as_completed(pending):
             try:
                 yield future.result()

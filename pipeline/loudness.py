@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -19,6 +20,13 @@ _FILTER_TAIL = 4096  # the K-weighting impulse response has died out long before
 _TRUE_PEAK_TAPS = 16  # per side, for the windowed-sinc interpolation between samples
 _LIMITER_BLOCK = 32
 _LIMITER_SPREAD_BLOCKS = 6
+#: How close to the target a whole-program pass must land before it stops giving back what limiting took.
+LEVEL_TOLERANCE_LU = 0.1
+GAIN_SEARCH_PASSES = 5
+#: How far a whole program may land from the target before it is leveled again (the streaming leveler allows 0.5).
+PROGRAM_TOLERANCE_LU = 0.2
+#: How much audio, spread over a whole program, the gain is searched on before the one pass over all of it.
+GAIN_SAMPLE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -57,33 +65,75 @@ def _k_weighting_response(rate: int, size: int) -> np.ndarray:
     return response
 
 
-def hop_energies(samples: np.ndarray, rate: int, hop: int) -> np.ndarray:
-    """Energy of the K-weighted signal in each `hop`-sample stretch (overlap-add FFT filtering, chunk by chunk)."""
-    response = _k_weighting_response(rate, _FFT_SIZE)  # cached: the same for every call at this rate
-    step = (_FFT_SIZE - _FILTER_TAIL) // hop * hop
-    hops = math.ceil(len(samples) / hop)
-    samples = np.pad(samples, (0, hops * hop - len(samples)))
-    energies = np.empty(hops)
-    carry = np.zeros(_FFT_SIZE - step)
-    for start in range(0, len(samples), step):
-        chunk = samples[start : start + step]
-        filtered = np.fft.irfft(np.fft.rfft(chunk, _FFT_SIZE) * response, _FFT_SIZE)
-        filtered[: len(carry)] += carry
-        carry = filtered[step:].copy()
-        body = filtered[: len(chunk)].reshape(-1, hop)
-        energies[start // hop : start // hop + len(body)] = np.einsum("ij,ij->i", body, body)
-    return energies
+class LoudnessMeter:
+    """Integrated loudness of audio fed in pieces: K-weighted energy per 100 ms hop, gated when read.
+
+    Overlap-add FFT filtering block by block, so a whole article is measured without ever holding it all.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.hop = round(HOP_SECONDS * rate)
+        self.frames = 0
+        self._response = _k_weighting_response(rate, _FFT_SIZE)  # cached: the same for every meter at this rate
+        self._step = (_FFT_SIZE - _FILTER_TAIL) // self.hop * self.hop
+        self._carry = np.zeros(_FFT_SIZE - self._step)
+        self._pending: list[np.ndarray] = []
+        self._pending_frames = 0
+        self._energies: list[np.ndarray] = []
+
+    def add(self, samples: np.ndarray) -> None:
+        """Take the next float samples of the program."""
+        self.frames += len(samples)
+        self._pending.append(samples)
+        self._pending_frames += len(samples)
+        if self._pending_frames >= self._step:
+            pending = np.concatenate(self._pending)
+            whole = len(pending) // self._step * self._step
+            for start in range(0, whole, self._step):
+                self._energies.append(self._filter_block(pending[start : start + self._step]))
+            self._pending = [pending[whole:]]
+            self._pending_frames = len(pending) - whole
+
+    def _filter_block(self, block: np.ndarray) -> np.ndarray:
+        filtered = np.fft.irfft(np.fft.rfft(block, _FFT_SIZE) * self._response, _FFT_SIZE)
+        filtered[: len(self._carry)] += self._carry
+        self._carry = filtered[self._step :].copy()
+        body = filtered[: len(block)].reshape(-1, self.hop)
+        return np.einsum("ij,ij->i", body, body)
+
+    def hop_energies(self) -> np.ndarray:
+        """The energy of each 100 ms hop so far, the last one padded with silence (at least one 400 ms block)."""
+        minimum = self.hop * round(BLOCK_SECONDS / HOP_SECONDS)
+        tail = np.concatenate(self._pending) if self._pending else np.zeros(0)
+        padded = max(math.ceil(self.frames / self.hop) * self.hop, minimum) - (self.frames - len(tail))
+        tail = np.pad(tail, (0, padded - len(tail)))
+        carry = self._carry
+        energies = list(self._energies)
+        for start in range(0, len(tail), self._step):
+            energies.append(self._filter_block(tail[start : start + self._step]))
+        self._carry = carry  # reading is not feeding: more audio may follow
+        return np.concatenate(energies) if energies else np.zeros(0)
+
+    def lufs(self) -> float:
+        """Gated integrated loudness of everything fed so far; -inf for silence."""
+        return gated_loudness(self.hop_energies(), self.hop)
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """Gated integrated loudness in LUFS of mono float samples in [-1, 1]; -inf for silence."""
-    hop = round(HOP_SECONDS * rate)
+    meter = LoudnessMeter(rate)
+    meter.add(samples)
+    return meter.lufs()
+
+
+def gated_loudness(hop_energy: np.ndarray, hop: int) -> float:
+    """BS.1770 gating over 400 ms blocks made of four 100 ms hops: absolute gate, then relative gate."""
     hops_per_block = round(BLOCK_SECONDS / HOP_SECONDS)
-    if len(samples) < hop * hops_per_block:
-        samples = np.pad(samples, (0, hop * hops_per_block - len(samples)))
-    hop_energy = hop_energies(samples, rate, hop)
     # Each 400 ms block is four 100 ms hops: sum hop energies instead of re-reading the signal.
     count = len(hop_energy) - hops_per_block + 1
+    if count < 1:
+        return float("-inf")
     block_energy = sum(hop_energy[i : count + i] for i in range(hops_per_block))
     power = block_energy / (hop * hops_per_block)
     with np.errstate(divide="ignore"):
@@ -153,24 +203,99 @@ def limit_true_peak(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bo
     return samples, limited, peak
 
 
-def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: float) -> tuple[np.ndarray, LoudnessResult]:
-    """Scale to the target integrated loudness, limiting peaks so the true peak stays under the ceiling."""
+def solve_gain(samples: np.ndarray, rate: int, target_lufs: float, ceiling: float) -> float:
+    """The gain in dB that brings these samples, limited under the linear ceiling, to the target loudness."""
     measured = integrated_loudness(samples, rate)
     if not math.isfinite(measured):
-        return samples, LoudnessResult(measured, -math.inf, 0.0, False)
-    # Lossy encoders add overshoot: aim the limiter half a decibel under the ceiling.
-    ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)
-    gain_db = target_lufs - measured
-    applied = gain_db
-    for _ in range(3):
-        applied = gain_db
-        out, limited, _ = limit_true_peak(samples * 10 ** (applied / 20), ceiling)
-        achieved = integrated_loudness(out, rate) if limited else measured + applied
-        if abs(achieved - target_lufs) <= 0.3:
+        return 0.0
+
+    def loudness_at(gain_db: float) -> float:
+        leveled, limited, _ = limit_true_peak(samples * 10 ** (gain_db / 20), ceiling)
+        return integrated_loudness(leveled, rate) if limited else measured + gain_db
+
+    return _secant_search(loudness_at, target_lufs - measured, target_lufs, LEVEL_TOLERANCE_LU)
+
+
+def _secant_search(loudness_at: Callable[[float], float], gain_db: float, target_lufs: float, tolerance: float,
+                   passes: int = GAIN_SEARCH_PASSES) -> float:
+    """The gain whose loudness is within tolerance of the target, found by the secant method.
+
+    Limiting takes back part of every decibel added (about half, for a formant synthesizer's peaky speech),
+    so plain iteration would crawl towards the target; the secant method gets there in two or three passes.
+    The gain returned was the last one tried unless the passes ran out.
+    """
+    previous: tuple[float, float] | None = None
+    for _ in range(passes):
+        achieved = loudness_at(gain_db)
+        error = target_lufs - achieved
+        if not math.isfinite(achieved) or abs(error) <= tolerance:
             break
-        gain_db += target_lufs - achieved  # limiting took some loudness away: give it back
-    peak_db = 20 * math.log10(max(true_peak(out), 1e-12))
-    return out, LoudnessResult(achieved, peak_db, applied, limited)
+        slope = 1.0
+        if previous is not None and gain_db != previous[0]:
+            slope = (achieved - previous[1]) / (gain_db - previous[0])
+        previous = (gain_db, achieved)
+        gain_db += error / slope if 0.05 < slope <= 1.0 else error
+    return gain_db
+
+
+def level_program(
+    chunks: Sequence[bytes], rate: int, target_lufs: float, ceiling_dbfs: float
+) -> tuple[list[bytes], LoudnessResult]:
+    """Normalize a whole program given as 16-bit PCM pieces: gain and limit it piece by piece, usually in one pass.
+
+    The gain is searched on pieces spread over the whole program, then applied to all of them; the output is
+    measured as it is made and leveled again only if the sample misjudged it. Only one piece at a time is ever
+    converted to floating point, so a long article costs little memory.
+    """
+    ceiling = _encoder_ceiling(ceiling_dbfs)
+    sample = pcm16_to_float(b"".join(_spread_sample(chunks, round(GAIN_SAMPLE_SECONDS * rate))))
+    passes: dict[float, tuple[list[bytes], bool, float, float]] = {}
+
+    def loudness_at(gain_db: float) -> float:
+        passes.clear()  # keep only the latest pass's output
+        passes[gain_db] = _gain_and_limit(chunks, rate, gain_db, ceiling)
+        return passes[gain_db][3]
+
+    gain_db = _secant_search(loudness_at, solve_gain(sample, rate, target_lufs, ceiling), target_lufs,
+                             PROGRAM_TOLERANCE_LU, passes=3)
+    if gain_db not in passes:
+        loudness_at(gain_db)
+    out, limited, peak, achieved = passes[gain_db]
+    if not math.isfinite(achieved):
+        return list(chunks), LoudnessResult(achieved, -math.inf, 0.0, False)
+    return out, LoudnessResult(achieved, 20 * math.log10(max(peak, 1e-12)), gain_db, limited)
+
+
+def _gain_and_limit(
+    chunks: Sequence[bytes], rate: int, gain_db: float, ceiling: float
+) -> tuple[list[bytes], bool, float, float]:
+    """One leveling pass: the pieces, whether any was limited, the true peak and the output loudness."""
+    meter = LoudnessMeter(rate)
+    out, limited, peak = [], False, 0.0
+    for chunk in chunks:
+        leveled, chunk_limited, chunk_peak = limit_true_peak(pcm16_to_float(chunk) * 10 ** (gain_db / 20), ceiling)
+        limited |= chunk_limited
+        peak = max(peak, chunk_peak)
+        meter.add(leveled)
+        out.append(float_to_pcm16(leveled))
+    return out, limited, peak, meter.lufs()
+
+
+def _spread_sample(chunks: Sequence[bytes], frames: int) -> list[bytes]:
+    """Pieces taken evenly from all over the program, about `frames` samples in all (all of a short one)."""
+    share = min(1.0, frames / max(1, sum(len(chunk) for chunk in chunks) // 2))
+    taken, seen, sample = 0, 0, []
+    for chunk in chunks:
+        seen += len(chunk) // 2
+        if taken < share * seen:
+            sample.append(chunk)
+            taken += len(chunk) // 2
+    return sample
+
+
+def _encoder_ceiling(ceiling_dbfs: float) -> float:
+    """The linear peak the limiter aims for: half a decibel of headroom for the lossy encoder's overshoot."""
+    return 10 ** ((ceiling_dbfs - 0.5) / 20)
 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:
@@ -197,10 +322,10 @@ class StreamingLeveler:
         self.target_lufs = target_lufs
         self.ceiling_dbfs = ceiling_dbfs
         self.tolerance_lu = tolerance_lu
-        self._ceiling = 10 ** ((ceiling_dbfs - 0.5) / 20)  # headroom for the lossy encoder's overshoot
+        self._ceiling = _encoder_ceiling(ceiling_dbfs)
         self._warmup_frames = round(warmup_seconds * rate)
         self._raw: list[bytes] = []
-        self._out: list[np.ndarray] = []
+        self._meter = LoudnessMeter(rate)  # measures the output as it goes: nothing leveled is kept
         self._pending: list[np.ndarray] = []
         self._gain_db: float | None = None
         self._limited = False
@@ -224,29 +349,20 @@ class StreamingLeveler:
     def _release_pending(self) -> bytes:
         warmup = np.concatenate(self._pending)
         self._pending = []
-        measured = integrated_loudness(warmup, self.rate)
-        self._gain_db = self.target_lufs - measured if math.isfinite(measured) else 0.0
-        for _ in range(3):
-            # More gain means more limiting, which takes loudness back: converge on the warm-up.
-            trial, limited, _ = limit_true_peak(warmup * 10 ** (self._gain_db / 20), self._ceiling)
-            achieved = integrated_loudness(trial, self.rate) if limited else self.target_lufs
-            if not math.isfinite(achieved) or abs(achieved - self.target_lufs) < 0.1:
-                break
-            self._gain_db += self.target_lufs - achieved
+        self._gain_db = solve_gain(warmup, self.rate, self.target_lufs, self._ceiling)
         return self._level(warmup)
 
     def _level(self, samples: np.ndarray) -> bytes:
         out, limited, peak = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
         self._limited |= limited
         self._peak = max(self._peak, peak)
-        self._out.append(out.astype(np.float32))
+        self._meter.add(out)
         return float_to_pcm16(out)
 
     def result(self) -> LoudnessResult:
-        """Measure what was produced: the whole output's loudness; its true peak, tracked chunk by chunk."""
-        out = np.concatenate(self._out) if self._out else np.zeros(0)
+        """What was produced: the whole output's loudness and its true peak, both tracked chunk by chunk."""
         return LoudnessResult(
-            output_lufs=integrated_loudness(out, self.rate),
+            output_lufs=self._meter.lufs(),
             output_true_peak_dbfs=20 * math.log10(max(self._peak, 1e-12)),
             gain_db=self._gain_db or 0.0,
             limited=self._limited,
@@ -258,7 +374,6 @@ class StreamingLeveler:
             return False
         return abs(result.output_lufs - self.target_lufs) > self.tolerance_lu or result.output_true_peak_dbfs > self.ceiling_dbfs
 
-    def relevel(self) -> tuple[bytes, LoudnessResult]:
-        """The whole audio normalized in one pass, for a second encode."""
-        out, result = normalize(pcm16_to_float(b"".join(self._raw)), self.rate, self.target_lufs, self.ceiling_dbfs)
-        return float_to_pcm16(out), result
+    def relevel(self) -> tuple[list[bytes], LoudnessResult]:
+        """The whole audio normalized as one program, for a second encode."""
+        return level_program(self._raw, self.rate, self.target_lufs, self.ceiling_dbfs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_plan
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon import Lexicon
-from pipeline.loudness import LoudnessResult, StreamingLeveler
+from pipeline.loudness import LoudnessResult, StreamingLeveler, level_program
 from pipeline.report import RenderInfo, build_report, build_vtt, loudness_summary, report_json
 from pipeline.script import ScriptSentence, build_script
 from pipeline.settings import DATE_ORDERS, DEFAULT_BITRATES, FORMATS, RenderSettings
@@ -81,10 +82,14 @@ def render(
     out: Path | None = None,
     engine: Engine | None = None,
     report_extra: dict | None = None,
+    overlap_encoding: bool = True,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
+    With `overlap_encoding` ffmpeg encodes on a second core while synthesis goes on, so one render finishes
+    sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
+    render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
     check_settings(settings)
     out = Path(out) if out is not None else default_output(article, settings)
@@ -99,7 +104,8 @@ def render(
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
             produced = _synthesize_and_encode(
-                script, engine, voice, settings, audio_partial, title=article.title or article.name, display_name=str(out)
+                script, engine, voice, settings, audio_partial, title=article.title or article.name,
+                display_name=str(out), overlap_encoding=overlap_encoding,
             )
             info = _render_info(engine, voice, settings, lexicon)
             report = build_report(
@@ -142,8 +148,9 @@ def _synthesize_and_encode(
     *,
     title: str,
     display_name: str,
+    overlap_encoding: bool,
 ) -> _Produced:
-    """Synthesize, stitch and level sentence by sentence while ffmpeg encodes on the other core."""
+    """Synthesize and stitch sentence by sentence, level the loudness, encode."""
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
@@ -154,14 +161,34 @@ def _synthesize_and_encode(
     pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
     stitcher = Stitcher(sample_rate=engine.sample_rate, clause_ms=settings.pauses.clause)
-    leveler = StreamingLeveler(engine.sample_rate, settings.loudness_lufs, settings.true_peak_dbfs)
-    stream = encoder()
-    try:
-        stream.write(leveler.process(stitcher.silence(settings.pauses.lead)))
-        timings = []
+    timings: list[Timing] = []
+
+    def program() -> Iterator[bytes]:
+        yield stitcher.silence(settings.pauses.lead)
         for sentence_audio, pause_ms in zip(spoken, pauses, strict=True):
             pcm, timing = stitcher.sentence(sentence_audio, pause_ms)
             timings.append(timing)
+            yield pcm
+
+    if overlap_encoding:
+        loudness, passes = _level_while_encoding(program(), encoder, engine.sample_rate, settings)
+    else:
+        chunks, loudness = level_program(list(program()), engine.sample_rate, settings.loudness_lufs,
+                                         settings.true_peak_dbfs)
+        _encode(chunks, encoder)
+        passes = 1
+    return _Produced(stitcher.frames, tuple(timings), loudness, passes)
+
+
+def _level_while_encoding(
+    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, settings: RenderSettings
+) -> tuple[LoudnessResult, int]:
+    """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
+    stretch, and a rendition that missed the target is encoded again. Returns the loudness and the passes."""
+    leveler = StreamingLeveler(rate, settings.loudness_lufs, settings.true_peak_dbfs)
+    stream = encoder()
+    try:
+        for pcm in program:
             stream.write(leveler.process(pcm))
         stream.write(leveler.flush())
         loudness = leveler.result()  # measured while ffmpeg drains its queue
@@ -169,18 +196,23 @@ def _synthesize_and_encode(
     except BaseException:
         stream.abort()
         raise
-    passes = 1
-    if leveler.needs_relevel(loudness):
-        pcm, loudness = leveler.relevel()
-        stream = encoder()
-        try:
-            stream.write(pcm)
-            stream.finish()
-        except BaseException:
-            stream.abort()
-            raise
-        passes = 2
-    return _Produced(stitcher.frames, tuple(timings), loudness, passes)
+    if not leveler.needs_relevel(loudness):
+        return loudness, 1
+    chunks, loudness = leveler.relevel()
+    _encode(chunks, encoder)
+    return loudness, 2
+
+
+def _encode(chunks: list[bytes], encoder: Callable[[], StreamEncoder]) -> None:
+    """Encode finished PCM in one go."""
+    stream = encoder()
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.finish()
+    except BaseException:
+        stream.abort()
+        raise
 
 
 def _render_info(engine: Engine, voice: Voice, settings: RenderSettings, lexicon: Lexicon) -> RenderInfo:

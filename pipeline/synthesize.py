@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import numpy as np
 
 from pipeline.engines.base import Audio, Engine, Voice
 
@@ -57,30 +58,14 @@ def _fit(clause: str, max_chars: int) -> Iterator[str]:
 
 def trim_silence(audio: Audio, threshold: int = SILENCE_THRESHOLD) -> Audio:
     """Drop leading and trailing near-silence, keeping a short margin at each edge."""
-    samples = array("h")
-    samples.frombytes(audio.samples)
-    loud = [index for index in (_first_loud(samples, threshold), _last_loud(samples, threshold))]
-    if loud[0] is None:
+    samples = np.frombuffer(audio.samples, dtype="<i2")
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)  # int32: abs(-32768) fits
+    if not len(loud):
         return audio
     margin = round(EDGE_MARGIN_SECONDS * audio.sample_rate)
-    start = max(0, loud[0] - margin)
-    end = min(len(samples), loud[1] + 1 + margin)
-    return Audio(samples[start:end].tobytes(), audio.sample_rate)
-
-
-def _first_loud(samples: array, threshold: int) -> int | None:
-    for index, value in enumerate(samples):
-        if value > threshold or value < -threshold:
-            return index
-    return None
-
-
-def _last_loud(samples: array, threshold: int) -> int | None:
-    for index in range(len(samples) - 1, -1, -1):
-        value = samples[index]
-        if value > threshold or value < -threshold:
-            return index
-    return None
+    start = max(0, int(loud[0]) - margin)
+    end = min(len(samples), int(loud[-1]) + 1 + margin)
+    return Audio(audio.samples[2 * start : 2 * end], audio.sample_rate)
 
 
 def synthesize_sentences(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import LOCK_NAME, BatchConfig, BatchLocked, run_batch
+from pipeline.batch import LOCK_NAME, BatchConfig, BatchLocked, Job, longest_first, run_batch
 from pipeline.cli import main
 from pipeline.encode import decode_to_pcm
 from pipeline.settings import RenderSettings
@@ -63,6 +63,25 @@ def test_first_run_renders_everything_and_mirrors_folders(corpus):
     assert sorted(r["source"] for r in index["renditions"]) == sorted(ARTICLES)
     report = json.loads((out / "ferry.json").read_text())
     assert report["source_path"] == "ferry.md" and len(report["render_key"]) == 64
+
+
+def test_batch_renditions_are_leveled_on_the_whole_article(corpus):
+    from pipeline.loudness import integrated_loudness, pcm16_to_float
+
+    long_article = "# Tides\n\n" + " ".join(f"Sentence {i} keeps the harbour talking." for i in range(60))
+    (corpus / "in" / "tides.md").write_text(long_article)
+    run_batch(config(corpus))
+    report = json.loads((corpus / "out" / "tides.json").read_text())
+    pcm, rate = decode_to_pcm(corpus / "out" / "tides.wav", 22050)
+    # One core per article: leveled with the whole article in hand, then encoded once.
+    assert integrated_loudness(pcm16_to_float(pcm), rate) == pytest.approx(-16.0, abs=0.2)
+    assert report["loudness"]["passes"] == 1
+
+
+def test_workers_take_the_longest_articles_first():
+    jobs = [Job(Path(name), name, Path(name), "key", size=size) for name, size in
+            [("short", 10), ("long", 900), ("middle", 300), ("also-middle", 300)]]
+    assert [job.relative for job in longest_first(jobs)] == ["long", "middle", "also-middle", "short"]
 
 
 def test_nothing_changed_means_nothing_rendered(corpus):

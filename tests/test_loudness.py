@@ -7,11 +7,15 @@ import math
 import numpy as np
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.loudness import (
+    LoudnessMeter,
     StreamingLeveler,
     float_to_pcm16,
     integrated_loudness,
-    normalize,
+    level_program,
     pcm16_to_float,
     true_peak,
 )
@@ -64,11 +68,61 @@ def test_true_peak_finds_intersample_peak():
     assert true_peak(signal) == pytest.approx(0.5, abs=0.01)
 
 
-def test_normalize_reaches_target_under_ceiling():
-    out, result = normalize(speechlike(30), RATE, -16.0, -1.0)
-    assert integrated_loudness(out, RATE) == pytest.approx(-16.0, abs=0.5)
-    assert 20 * math.log10(true_peak(out)) <= -1.0
+def pieces(samples: np.ndarray, seconds: float) -> list[bytes]:
+    """16-bit PCM in pieces of this many seconds, as the stitcher hands them on."""
+    pcm, size = float_to_pcm16(samples), 2 * round(seconds * RATE)
+    return [pcm[i : i + size] for i in range(0, len(pcm), size)]
+
+
+def test_level_program_reaches_target_under_ceiling():
+    chunks = pieces(speechlike(30), 2.5)
+    out, result = level_program(chunks, RATE, -16.0, -1.0)
+    assert [len(c) for c in out] == [len(c) for c in chunks]
+    leveled = pcm16_to_float(b"".join(out))
+    # With the whole program in hand it is leveled again until it is within 0.2 LU (streaming allows 0.5).
+    assert integrated_loudness(leveled, RATE) == pytest.approx(-16.0, abs=0.2)
+    assert result.output_lufs == pytest.approx(integrated_loudness(leveled, RATE), abs=0.02)
+    assert 20 * math.log10(true_peak(leveled)) <= -1.0
     assert result.limited
+
+
+def test_level_program_without_peaks_is_a_plain_gain():
+    quiet = sine(440, 0.01, 10)
+    out, result = level_program(pieces(quiet, 1), RATE, -16.0, -1.0)
+    assert not result.limited
+    assert integrated_loudness(pcm16_to_float(b"".join(out)), RATE) == pytest.approx(-16.0, abs=0.05)
+
+
+def test_level_program_leaves_silence_alone():
+    silence = [b"\0\0" * RATE] * 3
+    out, result = level_program(silence, RATE, -16.0, -1.0)
+    assert out == silence and result.output_lufs == float("-inf") and result.gain_db == 0.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=3 * RATE), min_size=1, max_size=8))
+def test_meter_fed_in_pieces_equals_one_measurement(cuts):
+    signal = speechlike(6)
+    edges = sorted({0, len(signal), *(min(c, len(signal)) for c in cuts)})
+    meter = LoudnessMeter(RATE)
+    for start, end in zip(edges, edges[1:]):
+        meter.add(signal[start:end])
+    assert meter.lufs() == pytest.approx(integrated_loudness(signal, RATE), abs=1e-9)
+
+
+def test_meter_can_be_read_and_fed_again():
+    first, second = speechlike(4), speechlike(5, seed=3)
+    meter = LoudnessMeter(RATE)
+    meter.add(first)
+    assert meter.lufs() == pytest.approx(integrated_loudness(first, RATE), abs=1e-9)
+    meter.add(second)
+    assert meter.lufs() == pytest.approx(integrated_loudness(np.concatenate([first, second]), RATE), abs=1e-9)
+
+
+def test_meter_of_less_than_one_block():
+    short = sine(440, 0.5, 0.1)
+    assert math.isfinite(integrated_loudness(short, RATE))
+    assert integrated_loudness(np.zeros(0), RATE) == float("-inf")
 
 
 def test_streaming_leveler_matches_target():
@@ -91,9 +145,10 @@ def test_relevel_when_warmup_misleads():
     leveler.process(float_to_pcm16(loud_rest))
     leveler.flush()
     assert leveler.needs_relevel(leveler.result())
-    pcm, result = leveler.relevel()
-    assert result.output_lufs == pytest.approx(-16.0, abs=0.5)
-    assert len(pcm) == 2 * (len(quiet_start) + len(loud_rest))
+    chunks, result = leveler.relevel()
+    assert result.output_lufs == pytest.approx(-16.0, abs=0.2)
+    assert integrated_loudness(pcm16_to_float(b"".join(chunks)), RATE) == pytest.approx(-16.0, abs=0.2)
+    assert sum(len(c) for c in chunks) == 2 * (len(quiet_start) + len(loud_rest))
 
 
 def test_pcm_round_trip():

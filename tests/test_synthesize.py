@@ -61,6 +61,15 @@ def test_trim_silence_keeps_margin():
     assert trimmed.frames == 10 + 2 * margin
 
 
+@given(st.lists(st.integers(min_value=-32768, max_value=32767), max_size=300),
+       st.integers(min_value=0, max_value=40000))
+def test_trim_silence_keeps_exactly_the_loud_stretch_and_its_margins(values, threshold):
+    margin = round(EDGE_MARGIN_SECONDS * 1000)
+    loud = [i for i, value in enumerate(values) if abs(value) > threshold]
+    expected = values[max(0, loud[0] - margin) : loud[-1] + 1 + margin] if loud else values
+    assert trim_silence(_audio(values), threshold) == _audio(expected)
+
+
 def test_trim_silence_leaves_all_silence_alone():
     silent = _audio([0] * 50)
     assert trim_silence(silent) == silent
