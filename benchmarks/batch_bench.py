@@ -58,7 +58,8 @@ class Run:
 
 
 def run(input_dir: Path, out_dir: Path, jobs: int, log: Path | None = None) -> Run:
-    """Run a batch in a fresh process and measure it (the CPU time includes the workers and ffmpeg)."""
+    """Run a batch in a fresh process and measure it (the CPU time includes the workers and ffmpeg; the peak
+    memory is that of the largest single process among them, which is what a worker's growth would show in)."""
     script = (
         "import resource, subprocess, sys, time; start = time.perf_counter(); "
         f"code = subprocess.call({CLI + [str(input_dir), '--out', str(out_dir), '--jobs', str(jobs)] + (['--log', str(log)] if log else [])!r}); "
@@ -117,7 +118,7 @@ def measure_memory(articles: Path, work: Path, count: int) -> None:
         (small / path.name).write_text(path.read_text())
     peak_small = run(small, work / "mem10", jobs=2).peak_kib
     peak_large = run(articles, work / "mem50", jobs=2).peak_kib
-    print(f"memory   peak of the batch and its workers: 10 longest articles {peak_small / 1024:.0f} MiB, "
+    print(f"memory   peak of the largest process (batch, worker or ffmpeg): 10 longest articles {peak_small / 1024:.0f} MiB, "
           f"all {count} articles {peak_large / 1024:.0f} MiB (ratio {peak_large / peak_small:.2f}; target: no growth)")
 
 

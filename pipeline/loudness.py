@@ -20,9 +20,12 @@ _FILTER_TAIL = 4096  # the K-weighting impulse response has died out long before
 _TRUE_PEAK_TAPS = 16  # per side, for the windowed-sinc interpolation between samples
 _LIMITER_BLOCK = 32
 _LIMITER_SPREAD_BLOCKS = 6
-#: How close to the target a whole-program pass must land before it stops giving back what limiting took.
+#: How close to the target the gain search on a stretch of audio (a warm-up, a sample) must land.
 LEVEL_TOLERANCE_LU = 0.1
 GAIN_SEARCH_PASSES = 5
+#: The search gives up where a decibel more gain adds less loudness than this: the limiter holds it all.
+MIN_GAIN_SLOPE = 0.05
+MAX_GAIN_STEP_DB = 12.0
 #: How far a whole program may land from the target before it is leveled again (the streaming leveler allows 0.5).
 PROGRAM_TOLERANCE_LU = 0.2
 #: How much audio, spread over a whole program, the gain is searched on before the one pass over all of it.
@@ -88,11 +91,11 @@ class LoudnessMeter:
         self._pending.append(samples)
         self._pending_frames += len(samples)
         if self._pending_frames >= self._step:
-            pending = np.concatenate(self._pending)
+            pending = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
             whole = len(pending) // self._step * self._step
             for start in range(0, whole, self._step):
                 self._energies.append(self._filter_block(pending[start : start + self._step]))
-            self._pending = [pending[whole:]]
+            self._pending = [pending[whole:].copy()]  # a copy: a view would keep the whole piece alive
             self._pending_frames = len(pending) - whole
 
     def _filter_block(self, block: np.ndarray) -> np.ndarray:
@@ -218,24 +221,27 @@ def solve_gain(samples: np.ndarray, rate: int, target_lufs: float, ceiling: floa
 
 def _secant_search(loudness_at: Callable[[float], float], gain_db: float, target_lufs: float, tolerance: float,
                    passes: int = GAIN_SEARCH_PASSES) -> float:
-    """The gain whose loudness is within tolerance of the target, found by the secant method.
+    """Of the gains tried, the one whose loudness came closest to the target, searched by the secant method.
 
     Limiting takes back part of every decibel added (about half, for a formant synthesizer's peaky speech),
     so plain iteration would crawl towards the target; the secant method gets there in two or three passes.
-    The gain returned was the last one tried unless the passes ran out.
+    The search stops where more gain no longer makes it louder (the limiter holds everything at the ceiling:
+    a click in silence, a program shorter than a block), rather than piling up gain on nothing.
     """
-    previous: tuple[float, float] | None = None
+    tried: list[tuple[float, float]] = []  # (gain, loudness), in the order tried
     for _ in range(passes):
         achieved = loudness_at(gain_db)
+        tried.append((gain_db, achieved))
         error = target_lufs - achieved
         if not math.isfinite(achieved) or abs(error) <= tolerance:
-            break
+            return gain_db
         slope = 1.0
-        if previous is not None and gain_db != previous[0]:
-            slope = (achieved - previous[1]) / (gain_db - previous[0])
-        previous = (gain_db, achieved)
-        gain_db += error / slope if 0.05 < slope <= 1.0 else error
-    return gain_db
+        if len(tried) > 1:
+            slope = (achieved - tried[-2][1]) / (gain_db - tried[-2][0])
+            if not MIN_GAIN_SLOPE < slope <= 1.0:
+                break
+        gain_db += max(-MAX_GAIN_STEP_DB, min(MAX_GAIN_STEP_DB, error / slope))
+    return min(tried, key=lambda pair: abs(target_lufs - pair[1]))[0]
 
 
 def level_program(
@@ -243,27 +249,27 @@ def level_program(
 ) -> tuple[list[bytes], LoudnessResult]:
     """Normalize a whole program given as 16-bit PCM pieces: gain and limit it piece by piece, usually in one pass.
 
-    The gain is searched on pieces spread over the whole program, then applied to all of them; the output is
-    measured as it is made and leveled again only if the sample misjudged it. Only one piece at a time is ever
-    converted to floating point, so a long article costs little memory.
+    The gain is searched on about 20 seconds of pieces spread over the whole program, then applied to all of
+    them while the output is measured; the search goes on over whole passes only if the sample misjudged the
+    program. Only the sample and one piece at a time are ever held as floating point.
     """
     ceiling = _encoder_ceiling(ceiling_dbfs)
     sample = pcm16_to_float(b"".join(_spread_sample(chunks, round(GAIN_SAMPLE_SECONDS * rate))))
     passes: dict[float, tuple[list[bytes], bool, float, float]] = {}
 
     def loudness_at(gain_db: float) -> float:
-        passes.clear()  # keep only the latest pass's output
-        passes[gain_db] = _gain_and_limit(chunks, rate, gain_db, ceiling)
-        return passes[gain_db][3]
+        leveled = _gain_and_limit(chunks, rate, gain_db, ceiling)
+        best = next(iter(passes.values()), None)
+        if best is None or abs(target_lufs - leveled[3]) < abs(target_lufs - best[3]):
+            passes.clear()  # keep only the best pass's output
+            passes[gain_db] = leveled
+        return leveled[3]
 
-    gain_db = _secant_search(loudness_at, solve_gain(sample, rate, target_lufs, ceiling), target_lufs,
-                             PROGRAM_TOLERANCE_LU, passes=3)
-    if gain_db not in passes:
-        loudness_at(gain_db)
-    out, limited, peak, achieved = passes[gain_db]
-    if not math.isfinite(achieved):
-        return list(chunks), LoudnessResult(achieved, -math.inf, 0.0, False)
-    return out, LoudnessResult(achieved, 20 * math.log10(max(peak, 1e-12)), gain_db, limited)
+    _secant_search(loudness_at, solve_gain(sample, rate, target_lufs, ceiling), target_lufs, PROGRAM_TOLERANCE_LU,
+                   passes=3)
+    ((gain_db, (out, limited, peak, achieved)),) = passes.items()
+    return out, LoudnessResult(achieved, 20 * math.log10(peak) if peak > 0 else -math.inf,
+                               gain_db if math.isfinite(achieved) else 0.0, limited)
 
 
 def _gain_and_limit(
@@ -312,8 +318,8 @@ def float_to_pcm16(samples: np.ndarray) -> bytes:
 class StreamingLeveler:
     """Normalize loudness while audio streams: set the gain from a warm-up stretch, then gain and limit each chunk.
 
-    The whole rendition is measured at the end; when the warm-up guess missed the target by more than
-    `tolerance_lu`, `relevel` gives the whole audio again, normalized in one pass.
+    The output is measured as it goes; when the warm-up guess missed the target by more than `tolerance_lu`
+    (or a peak got past the ceiling), `relevel` gives the whole audio again, leveled as one program.
     """
 
     def __init__(self, rate: int, target_lufs: float, ceiling_dbfs: float, *, warmup_seconds: float = 20.0,

@@ -99,6 +99,18 @@ def test_level_program_leaves_silence_alone():
     assert out == silence and result.output_lufs == float("-inf") and result.gain_db == 0.0
 
 
+@pytest.mark.parametrize("program", [
+    [float_to_pcm16(np.full(10, 0.5))],  # shorter than one 400 ms block
+    [b"\0\0" * RATE * 5, float_to_pcm16(np.full(3, 0.9)), b"\0\0" * RATE * 5],  # a click in silence
+], ids=["ten-samples", "click-in-silence"])
+def test_level_program_stops_where_more_gain_adds_nothing(program):
+    out, result = level_program(program, RATE, -16.0, -1.0)
+    # The limiter holds such audio at the ceiling whatever the gain: the search must not pile up decibels.
+    assert result.gain_db < 40
+    assert result.output_true_peak_dbfs <= -1.0
+    assert true_peak(pcm16_to_float(b"".join(out))) <= 10 ** (-1.0 / 20)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=3 * RATE), min_size=1, max_size=8))
 def test_meter_fed_in_pieces_equals_one_measurement(cuts):
