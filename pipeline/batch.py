@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import fcntl
 import hashlib
 import json
@@ -197,6 +198,7 @@ def _start_worker(config: BatchConfig, lexicon: Lexicon, in_process: bool = Fals
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        faulthandler.enable()  # a crash in the engine's native code says where on the batch's standard error
         _die_with_parent()
     cache = AudioCache(config.cache_folder, config.cache_max_bytes)
     _worker.update(config=config, lexicon=lexicon, engine=CachedEngine(get_engine(config.settings.engine), cache))

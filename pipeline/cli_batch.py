@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
+import io
 import os
 import sys
 from pathlib import Path
@@ -101,6 +104,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Run a batch; print only what a cron mail needs."""
     from pipeline.batch import run_batch
 
+    # Nobody watches a cron run: if native code (espeak-ng, numpy) crashes, the mail shows where.
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        faulthandler.enable(file=sys.__stderr__)
     config, log_path = batch_config(args)
     try:
         log = open(log_path, "a", encoding="utf-8") if log_path else None
