@@ -11,8 +11,9 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ LOCK_NAME = ".article-audio.lock"
 EX_TEMPFAIL = 75
 DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
 _PR_SET_PDEATHSIG = 1
+#: An article fails once this many workers died while rendering it (from the second on, it ran alone).
+WORKER_DEATHS_ALLOWED = 2
+FRUITLESS_POOLS_ALLOWED = 4
 
 
 class BatchLocked(ArticleAudioError):
@@ -53,6 +57,9 @@ class BatchConfig:
     prune: bool = False
     feed_url: str | None = None
     feed_title: str = "Audio articles"
+    #: Render in this process instead of in worker processes (jobs must be 1): for embedding the batch where an
+    #: engine is registered at run time, and for tests. A crash in the engine then ends the whole batch.
+    in_process: bool = False
 
     @property
     def cache_folder(self) -> Path:
@@ -287,6 +294,8 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
     check_settings(config.settings)
     if config.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if config.in_process and config.jobs != 1:
+        raise UsageError("an in-process batch renders one article at a time; give jobs = 1")
     started = time.perf_counter()
     lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
     with output_lock(config.out_dir):
@@ -317,37 +326,91 @@ def longest_first(jobs: list[Job]) -> list[Job]:
 
 
 def _execute(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator[Outcome]:
+    """Render the jobs in worker processes; an article whose worker died is retried alone, then failed."""
     if not jobs:
         return
-    if config.jobs == 1:
-        _start_worker(config, lexicon, in_process=True)
-        try:
-            for job in jobs:
-                yield _render_job(job)
-        finally:
-            _worker.pop("engine").close()
+    if config.in_process:
+        yield from _execute_in_process(config, lexicon, jobs)
         return
+    waiting = deque(longest_first(jobs))
+    deaths: Counter[str] = Counter()
+    fruitless_pools = 0  # pools in a row that died before finishing an article: the workers cannot start
+    while waiting:
+        finished = len(waiting)
+        in_flight = yield from _run_pool(config, lexicon, waiting, deaths)
+        finished -= len(waiting) + len(in_flight)
+        fruitless_pools = 0 if finished else fruitless_pools + 1
+        if fruitless_pools >= FRUITLESS_POOLS_ALLOWED:
+            for job in [*in_flight, *waiting]:
+                yield Outcome(job.relative, "failed", reason=f"{job.relative}: worker processes keep dying before "
+                              "they finish an article (out of memory?); the next run retries")
+            return
+        for job in in_flight:
+            deaths[job.relative] += 1
+            if deaths[job.relative] >= WORKER_DEATHS_ALLOWED:
+                yield Outcome(job.relative, "failed", reason=f"{job.relative}: the worker process rendering it "
+                              f"died {deaths[job.relative]} times (out of memory, or a crash in the speech engine: "
+                              "its standard error says where); the next run retries")
+            else:
+                waiting.appendleft(job)  # retried first, and alone
+
+
+def _run_pool(
+    config: BatchConfig, lexicon: Lexicon, waiting: deque[Job], deaths: Counter[str]
+) -> Generator[Outcome, None, list[Job]]:
+    """Render from the queue, one article per worker at a time, until it is empty or a worker dies.
+
+    Returns the articles that were in flight when a worker died (the others stay queued). An article that
+    was in flight at a death is then run alone, so that a second death can only be its own doing.
+    """
     # Spawned workers: espeak-ng runs a thread of its own, and forking a process with threads is unsafe.
-    # An executor (not multiprocessing.Pool) notices a worker that dies (OOM killer, a crash in the engine)
-    # and fails its articles instead of waiting for them forever.
-    executor = ProcessPoolExecutor(min(config.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+    # An executor (not multiprocessing.Pool) notices a worker that dies (OOM killer, a crash in the engine).
+    workers = min(config.jobs, len(waiting))
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(config, lexicon))
+    in_flight: dict[Future, Job] = {}
     try:
-        pending = {executor.submit(_render_job, job): job for job in longest_first(jobs)}
-        for future in as_completed(pending):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield Outcome(pending[future].relative, "failed", reason="a worker process died while rendering "
-                              "(out of memory?); the next run retries")
+        while waiting or in_flight:
+            while waiting and len(in_flight) < workers and _may_start(waiting[0], in_flight.values(), deaths):
+                job = waiting.popleft()
+                in_flight[executor.submit(_render_job, job)] = job
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                del in_flight[future]
+                yield outcome
+            if broken:
+                return list(in_flight.values())
+        return []
     finally:
         # The executor has no public way to stop workers mid-article; killing them is what a stop needs,
         # and the caller removes the partial files they leave.
-        workers = list((getattr(executor, "_processes", None) or {}).values())
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
-        for process in workers:
+        for process in processes:
             if process.is_alive():
                 process.kill()
+
+
+def _may_start(job: Job, running, deaths: Counter[str]) -> bool:
+    """An article that was in flight when a worker died runs alone: it waits for an idle pool, and while it
+    runs nothing starts beside it."""
+    return not running or not (deaths[job.relative] or any(deaths[other.relative] for other in running))
+
+
+def _execute_in_process(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) -> Iterator[Outcome]:
+    """Render one after another in this process: no worker to spawn, and no shield from a crashing engine."""
+    _start_worker(config, lexicon, in_process=True)
+    try:
+        for job in jobs:
+            yield _render_job(job)
+    finally:
+        _worker.pop("engine").close()
 
 
 def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ def write_articles(folder: Path, articles: dict[str, str] = ARTICLES) -> None:
 def config(tmp_path: Path, **changes) -> BatchConfig:
     values = dict(input_dir=tmp_path / "in", out_dir=tmp_path / "out", settings=TONE_WAV, jobs=1)
     values.update(changes)
+    values.setdefault("in_process", values["jobs"] == 1)  # fast, and lets tests patch what a worker does
     return BatchConfig(**values)
 
 
@@ -315,7 +316,7 @@ def test_two_batches_started_together_one_works_one_exits_75(corpus):
 
 
 @pytest.mark.e2e
-def test_a_worker_that_dies_fails_its_article_and_the_batch_ends(corpus):
+def test_an_article_whose_worker_is_killed_is_retried_and_the_batch_finishes(corpus):
     _long_corpus(corpus, 6)
     process = _batch_process(corpus, "--jobs", "2")
     worker = None
@@ -329,8 +330,35 @@ def test_a_worker_that_dies_fails_its_article_and_the_batch_ends(corpus):
     assert worker, "no worker process appeared"
     time.sleep(1.0)  # let it get into an article
     os.kill(worker, signal.SIGKILL)  # as the OOM killer would
-    assert process.wait(timeout=120) == 1
-    assert "worker process died" in process.stderr.read().decode()
-    finish = _batch_process(corpus, "--jobs", "2")
-    assert finish.wait(timeout=120) == 0, finish.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, process.stderr.read().decode()
     _assert_all_valid(corpus / "out")
+    assert {p.stem for p in (corpus / "out").rglob("*.mp3")} == {p.stem for p in (corpus / "in").rglob("*.*")}
+
+
+def _ffmpeg_that_kills_its_worker(folder: Path) -> Path:
+    """An ffmpeg that, for an article titled "Crash ...", kills the worker that started it, every time."""
+    from pipeline.encode import ffmpeg_executable
+
+    fake = folder / "ffmpeg"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *"title=Crash"*) kill -9 $PPID; sleep 5; exit 1;; esac\n'
+                    f'exec "{ffmpeg_executable()}" "$@"\n')
+    fake.chmod(0o755)
+    return fake
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_that_kills_its_worker_fails_alone_and_the_others_are_rendered(corpus, monkeypatch, jobs):
+    (corpus / "in" / "crash.md").write_text("# Crash course\n\nThe course reopens in March.")
+    monkeypatch.setenv("ARTICLE_AUDIO_FFMPEG", str(_ffmpeg_that_kills_its_worker(corpus)))
+    result = run_batch(config(corpus, jobs=jobs, in_process=False))
+    assert statuses(result) == {"crash.md": "failed", **{name: "rendered" for name in ARTICLES}}
+    (failure,) = [o for o in result.outcomes if o.status == "failed"]
+    assert "worker process rendering it died 2 times" in failure.reason
+    assert not [p for p in (corpus / "out").rglob("*") if p.name.endswith(".partial") or p.stem == "crash"]
+
+
+def test_an_in_process_batch_renders_one_article_at_a_time(corpus):
+    from pipeline.errors import UsageError
+
+    with pytest.raises(UsageError, match="jobs = 1"):
+        run_batch(config(corpus, jobs=2, in_process=True))
