@@ -37,7 +37,8 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
     batch.add_argument("input", nargs="?", metavar="INPUT_DIR", help="folder of articles (or `input` in --config)")
     batch.add_argument("--out", metavar="DIR", help="output folder (default audio_out)")
     batch.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
-    batch.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: the number of cores)")
+    batch.add_argument("--jobs", type=int, metavar="N",
+                       help="parallel workers, one core each (default: the cores this process may use)")
     batch.add_argument("--config", metavar="FILE", help="TOML file with these settings; options given here win")
     batch.add_argument("--dry-run", action="store_true", help="list what would be rendered, render nothing")
     batch.add_argument("--log", metavar="FILE", help="append one JSON object per article to FILE")
@@ -49,6 +50,14 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
     batch.add_argument("--engine", help="speech engine (default espeak)")
     batch.add_argument("--cache-dir", metavar="DIR", help="sentence audio cache (default OUT/.cache)")
     batch.add_argument("--verbose", action="store_true", help="print the summary line even when all went well")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def read_config(path: str) -> dict:
@@ -92,7 +101,7 @@ def batch_config(args: argparse.Namespace):
     lexicon = pick(args.lexicon, "lexicon")
     return BatchConfig(
         input_dir=Path(input_dir), out_dir=Path(pick(args.out, "out", "audio_out")), settings=settings,
-        lexicon_path=Path(lexicon) if lexicon else None, jobs=pick(args.jobs, "jobs", os.cpu_count() or 1),
+        lexicon_path=Path(lexicon) if lexicon else None, jobs=pick(args.jobs, "jobs", usable_cores()),
         cache_dir=Path(cache_dir) if cache_dir else None,
         cache_max_bytes=file.get("cache_max_mb", DEFAULT_CACHE_MAX_BYTES // 2**20) * 2**20,
         dry_run=args.dry_run, prune=args.prune or file.get("prune", False), feed_url=pick(args.feed, "feed_url"),

@@ -362,3 +362,14 @@ def test_an_in_process_batch_renders_one_article_at_a_time(corpus):
 
     with pytest.raises(UsageError, match="jobs = 1"):
         run_batch(config(corpus, jobs=2, in_process=True))
+
+
+def test_default_jobs_are_the_cores_this_process_may_use(corpus, monkeypatch):
+    from pipeline.cli import build_parser
+    from pipeline.cli_batch import batch_config
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)  # as under `taskset -c 3`
+    config_, _ = batch_config(build_parser().parse_args(["batch", str(corpus / "in")]))
+    assert config_.jobs == 1
+    config_, _ = batch_config(build_parser().parse_args(["batch", str(corpus / "in"), "--jobs", "4"]))
+    assert config_.jobs == 4
