@@ -12,7 +12,7 @@ import os
 import signal
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -397,7 +397,7 @@ def _run_pool(
                 process.kill()
 
 
-def _may_start(job: Job, running, deaths: Counter[str]) -> bool:
+def _may_start(job: Job, running: Collection[Job], deaths: Counter[str]) -> bool:
     """An article that was in flight when a worker died runs alone: it waits for an idle pool, and while it
     runs nothing starts beside it."""
     return not running or not (deaths[job.relative] or any(deaths[other.relative] for other in running))
