@@ -118,7 +118,8 @@ def measure_memory(articles: Path, work: Path, count: int) -> None:
         (small / path.name).write_text(path.read_text())
     peak_small = run(small, work / "mem10", jobs=2).peak_kib
     peak_large = run(articles, work / "mem50", jobs=2).peak_kib
-    print(f"memory   peak of the largest process (batch, worker or ffmpeg): 10 longest articles {peak_small / 1024:.0f} MiB, "
+    print("memory   peak of the largest process (batch, worker or ffmpeg): "
+          f"10 longest articles {peak_small / 1024:.0f} MiB, "
           f"all {count} articles {peak_large / 1024:.0f} MiB (ratio {peak_large / peak_small:.2f}; target: no growth)")
 
 

@@ -255,27 +255,36 @@ def level_program(
     """
     ceiling = _encoder_ceiling(ceiling_dbfs)
     sample = pcm16_to_float(b"".join(_spread_sample(chunks, round(GAIN_SAMPLE_SECONDS * rate))))
-    passes: dict[float, tuple[list[bytes], bool, float, float]] = {}
+    best: tuple[float, _Pass] | None = None  # only the pass nearest the target keeps its output
 
     def loudness_at(gain_db: float) -> float:
+        nonlocal best
         leveled = _gain_and_limit(chunks, rate, gain_db, ceiling)
-        best = next(iter(passes.values()), None)
-        if best is None or abs(target_lufs - leveled[3]) < abs(target_lufs - best[3]):
-            passes.clear()  # keep only the best pass's output
-            passes[gain_db] = leveled
-        return leveled[3]
+        if best is None or abs(target_lufs - leveled.lufs) < abs(target_lufs - best[1].lufs):
+            best = (gain_db, leveled)
+        return leveled.lufs
 
     _secant_search(loudness_at, solve_gain(sample, rate, target_lufs, ceiling), target_lufs, PROGRAM_TOLERANCE_LU,
                    passes=3)
-    ((gain_db, (out, limited, peak, achieved)),) = passes.items()
-    return out, LoudnessResult(achieved, 20 * math.log10(peak) if peak > 0 else -math.inf,
-                               gain_db if math.isfinite(achieved) else 0.0, limited)
+    assert best is not None  # the search always tries at least once
+    gain_db, leveled = best
+    peak_db = 20 * math.log10(leveled.peak) if leveled.peak > 0 else -math.inf
+    gain_db = gain_db if math.isfinite(leveled.lufs) else 0.0
+    return leveled.chunks, LoudnessResult(leveled.lufs, peak_db, gain_db, leveled.limited)
 
 
-def _gain_and_limit(
-    chunks: Sequence[bytes], rate: int, gain_db: float, ceiling: float
-) -> tuple[list[bytes], bool, float, float]:
-    """One leveling pass: the pieces, whether any was limited, the true peak and the output loudness."""
+@dataclass(frozen=True)
+class _Pass:
+    """One leveling pass over a program: its pieces, whether any was limited, its true peak and loudness."""
+
+    chunks: list[bytes]
+    limited: bool
+    peak: float
+    lufs: float
+
+
+def _gain_and_limit(chunks: Sequence[bytes], rate: int, gain_db: float, ceiling: float) -> _Pass:
+    """Gain and limit every piece, measuring the output as it is made."""
     meter = LoudnessMeter(rate)
     out, limited, peak = [], False, 0.0
     for chunk in chunks:
@@ -284,7 +293,7 @@ def _gain_and_limit(
         peak = max(peak, chunk_peak)
         meter.add(leveled)
         out.append(float_to_pcm16(leveled))
-    return out, limited, peak, meter.lufs()
+    return _Pass(out, limited, peak, meter.lufs())
 
 
 def _spread_sample(chunks: Sequence[bytes], frames: int) -> list[bytes]:
