@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -94,16 +94,17 @@ class LoudnessMeter:
             pending = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
             whole = len(pending) // self._step * self._step
             for start in range(0, whole, self._step):
-                self._energies.append(self._filter_block(pending[start : start + self._step]))
+                energies, self._carry = self._filter_block(pending[start : start + self._step], self._carry)
+                self._energies.append(energies)
             self._pending = [pending[whole:].copy()]  # a copy: a view would keep the whole piece alive
             self._pending_frames = len(pending) - whole
 
-    def _filter_block(self, block: np.ndarray) -> np.ndarray:
+    def _filter_block(self, block: np.ndarray, carry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The hop energies of one block, given the filter tail carried in; and the tail it carries on."""
         filtered = np.fft.irfft(np.fft.rfft(block, _FFT_SIZE) * self._response, _FFT_SIZE)
-        filtered[: len(self._carry)] += self._carry
-        self._carry = filtered[self._step :].copy()
+        filtered[: len(carry)] += carry
         body = filtered[: len(block)].reshape(-1, self.hop)
-        return np.einsum("ij,ij->i", body, body)
+        return np.einsum("ij,ij->i", body, body), filtered[self._step :].copy()
 
     def hop_energies(self) -> np.ndarray:
         """The energy of each 100 ms hop so far, the last one padded with silence (at least one 400 ms block)."""
@@ -111,11 +112,10 @@ class LoudnessMeter:
         tail = np.concatenate(self._pending) if self._pending else np.zeros(0)
         padded = max(math.ceil(self.frames / self.hop) * self.hop, minimum) - (self.frames - len(tail))
         tail = np.pad(tail, (0, padded - len(tail)))
-        carry = self._carry
-        energies = list(self._energies)
+        energies, carry = list(self._energies), self._carry  # reading is not feeding: more audio may follow
         for start in range(0, len(tail), self._step):
-            energies.append(self._filter_block(tail[start : start + self._step]))
-        self._carry = carry  # reading is not feeding: more audio may follow
+            block_energies, carry = self._filter_block(tail[start : start + self._step], carry)
+            energies.append(block_energies)
         return np.concatenate(energies) if energies else np.zeros(0)
 
     def lufs(self) -> float:
