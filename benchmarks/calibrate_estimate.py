@@ -18,12 +18,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.article import read_article  # noqa: E402
 from pipeline.engines import get_engine, resolve_voice  # noqa: E402
-from pipeline.estimate import features  # noqa: E402
-from pipeline.lexicon import EMPTY_LEXICON  # noqa: E402
+from pipeline.lexicon.model import EMPTY_LEXICON  # noqa: E402
 from pipeline.render import spoken_script  # noqa: E402
-from pipeline.synthesize import clause_pieces, trim_silence  # noqa: E402
+from pipeline.stages.article import read_article  # noqa: E402
+from pipeline.stages.estimate import features  # noqa: E402
+from pipeline.stages.synthesize import clause_pieces, trim_silence  # noqa: E402
 
 FITTING = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md"))
 HELD_OUT = sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.md"))

@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.article import read_article  # noqa: E402
 from pipeline.engines import get_engine  # noqa: E402
-from pipeline.lexicon import EMPTY_LEXICON  # noqa: E402
+from pipeline.lexicon.model import EMPTY_LEXICON  # noqa: E402
 from pipeline.render import render  # noqa: E402
 from pipeline.settings import RenderSettings  # noqa: E402
+from pipeline.stages.article import read_article  # noqa: E402
 
 SETS = {
     "held-out": sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.md")),

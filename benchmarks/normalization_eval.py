@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.engines import get_engine, resolve_voice  # noqa: E402
-from pipeline.lexicon import Piece  # noqa: E402
-from pipeline.normalize import normalize_pieces  # noqa: E402
+from pipeline.lexicon.model import Piece  # noqa: E402
+from pipeline.stages.normalize import normalize_pieces  # noqa: E402
 
 _IGNORED = re.compile(r"[ˈˌ_\s]")
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.engines.espeak import DEFAULT_VOICE  # noqa: E402
 from pipeline.settings import DEFAULT_BITRATES, DEFAULT_RATE  # noqa: E402
-from pipeline.encode import ffmpeg_executable  # noqa: E402
+from pipeline.stages.encode import ffmpeg_executable  # noqa: E402
 
 ARTICLE = HERE / "article_600.md"
 
@@ -68,10 +68,10 @@ def bench_render(repeat: int) -> float:
 
 def bench_normalization(render_median: float, repeat: int) -> None:
     """Normalizing the article's sentences, in process, as a share of the render measured above."""
-    from pipeline.article import read_article
-    from pipeline.lexicon import EMPTY_LEXICON, Piece
-    from pipeline.normalize import normalize_pieces
-    from pipeline.script import split_blocks
+    from pipeline.lexicon.model import EMPTY_LEXICON, Piece
+    from pipeline.stages.article import read_article
+    from pipeline.stages.normalize import normalize_pieces
+    from pipeline.stages.script import split_blocks
 
     sentences = [sentence for block in split_blocks(read_article(ARTICLE)) for sentence in block]
     normalize_pieces((Piece("warm up 1,200 on Dec. 14 at 5 p.m."),))  # compile the rules once, as a render does
@@ -91,11 +91,10 @@ def bench_lexicon(render_median: float, repeat: int) -> None:
     import random
     import re
 
-    from pipeline.article import read_article
-    from pipeline.lexicon import load_lexicon
-    from pipeline.lexicon_formats import write_toml
-    from pipeline.lexicon import Entry
-    from pipeline.script import split_blocks
+    from pipeline.lexicon.formats import write_toml
+    from pipeline.lexicon.model import Entry, load_lexicon
+    from pipeline.stages.article import read_article
+    from pipeline.stages.script import split_blocks
 
     article_words = sorted(set(re.findall(r"[A-Za-z]{4,}", ARTICLE.read_text(encoding="utf-8"))))
     generator = random.Random(5)
@@ -122,9 +121,9 @@ def bench_suggest() -> None:
     """`lexicon suggest` over 1,000 articles assembled from the project's own test articles."""
     import random
 
-    from pipeline.article import parse_article
-    from pipeline.lexicon import EMPTY_LEXICON
-    from pipeline.suggest import find_risks, pronouncing_dictionary
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.lexicon.suggest import find_risks, pronouncing_dictionary
+    from pipeline.stages.article import parse_article
 
     paragraphs = [p for path in sorted((ROOT / "tests" / "fixtures").rglob("*.md"))
                   for p in path.read_text(encoding="utf-8").split("\n\n") if not p.startswith("#")]

@@ -8,19 +8,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.article import Article
-from pipeline.encode import StreamEncoder
 from pipeline.engines import Engine, Voice, get_engine, resolve_voice
 from pipeline.errors import InputError, UsageError
-from pipeline.estimate import Estimate, estimate_seconds, make_estimate, pause_plan
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
-from pipeline.lexicon import Lexicon
-from pipeline.loudness import LoudnessResult, StreamingLeveler, level_program
-from pipeline.report import RenderInfo, build_report, build_vtt, loudness_summary, report_json
-from pipeline.script import ScriptSentence, build_script
+from pipeline.lexicon.model import Lexicon
 from pipeline.settings import DATE_ORDERS, DEFAULT_BITRATES, FORMATS, RenderSettings
-from pipeline.stitch import Stitcher, Timing
-from pipeline.synthesize import synthesize_sentences
+from pipeline.stages.article import Article
+from pipeline.stages.encode import StreamEncoder
+from pipeline.stages.estimate import (
+    Estimate,
+    estimate_seconds,
+    make_estimate,
+    pause_plan,
+)
+from pipeline.stages.loudness import LoudnessResult, StreamingLeveler, level_program
+from pipeline.stages.report import (
+    RenderInfo,
+    build_report,
+    build_vtt,
+    loudness_summary,
+    report_json,
+)
+from pipeline.stages.script import ScriptSentence, build_script
+from pipeline.stages.stitch import Stitcher, Timing
+from pipeline.stages.synthesize import synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
 

@@ -8,8 +8,14 @@ import sys
 
 import pytest
 
-from pipeline.article import MAX_ARTICLE_BYTES, MAX_TITLE_WORDS, SAMPLE_ARTICLE, parse_article, read_article
 from pipeline.errors import InputError
+from pipeline.stages.article import (
+    MAX_ARTICLE_BYTES,
+    MAX_TITLE_WORDS,
+    SAMPLE_ARTICLE,
+    parse_article,
+    read_article,
+)
 
 BOM = b"\xef\xbb\xbf"
 

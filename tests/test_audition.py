@@ -10,7 +10,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.audition import (
+from pipeline.engines.base import Voice
+from pipeline.engines.tone import ToneEngine
+from pipeline.errors import EngineError
+from pipeline.lexicon.audition import (
     IPA_ONLY_NOTE,
     LEAD_SILENCE_SECONDS,
     NOT_FIRED_NOTE,
@@ -19,12 +22,9 @@ from pipeline.audition import (
     context_sentences,
     corpus_sentences,
 )
-from pipeline.encode import decode_to_pcm
-from pipeline.engines.base import Voice
-from pipeline.engines.tone import ToneEngine
-from pipeline.errors import EngineError
-from pipeline.lexicon import Entry, Lexicon, Piece
-from pipeline.normalize import normalize_pieces
+from pipeline.lexicon.model import Entry, Lexicon, Piece
+from pipeline.stages.encode import decode_to_pcm
+from pipeline.stages.normalize import normalize_pieces
 
 RATE = 170
 CORPUS = [
@@ -270,7 +270,7 @@ def test_a_failed_rerun_keeps_the_previous_page_whole(tmp_path, monkeypatch):
     def broken_report(*args):
         raise RuntimeError("report broke")
 
-    monkeypatch.setattr("pipeline.audition.report", broken_report)
+    monkeypatch.setattr("pipeline.lexicon.audition.report", broken_report)
     with pytest.raises(RuntimeError):
         run(tmp_path, entries)
     assert {path.name: path.read_bytes() for path in page.parent.iterdir()} == before

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audition import audition, audition_entries, render_page
 from pipeline.engines.base import resolve_voice
-from pipeline.lexicon import Entry, Lexicon
+from pipeline.lexicon.audition import audition, audition_entries, render_page
+from pipeline.lexicon.model import Entry, Lexicon
 
 pytestmark = pytest.mark.e2e
 

@@ -13,10 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import LOCK_NAME, BatchConfig, BatchLocked, Job, longest_first, run_batch
-from pipeline.cli import main
-from pipeline.encode import decode_to_pcm
+from pipeline.batch.runner import (
+    LOCK_NAME,
+    BatchConfig,
+    BatchLocked,
+    Job,
+    longest_first,
+    run_batch,
+)
+from pipeline.cli.main import main
 from pipeline.settings import RenderSettings
+from pipeline.stages.encode import decode_to_pcm
 
 TONE_WAV = RenderSettings(engine="tone", format="wav")
 ARTICLES = {
@@ -67,7 +74,7 @@ def test_first_run_renders_everything_and_mirrors_folders(corpus):
 
 
 def test_batch_renditions_are_leveled_on_the_whole_article(corpus):
-    from pipeline.loudness import integrated_loudness, pcm16_to_float
+    from pipeline.stages.loudness import integrated_loudness, pcm16_to_float
 
     long_article = "# Tides\n\n" + " ".join(f"Sentence {i} keeps the harbour talking." for i in range(60))
     (corpus / "in" / "tides.md").write_text(long_article)
@@ -146,7 +153,7 @@ def test_articles_that_would_share_an_output_do_not_fight_over_it(corpus):
 
 
 def test_an_article_edited_during_the_run_is_left_for_the_next_run(corpus, monkeypatch):
-    import pipeline.batch as batch
+    import pipeline.batch.runner as batch
 
     real_plan = batch.plan
 
@@ -337,7 +344,7 @@ def test_an_article_whose_worker_is_killed_is_retried_and_the_batch_finishes(cor
 
 def _ffmpeg_that_kills_its_worker(folder: Path) -> Path:
     """An ffmpeg that, for an article titled "Crash ...", kills the worker that started it, every time."""
-    from pipeline.encode import ffmpeg_executable
+    from pipeline.stages.encode import ffmpeg_executable
 
     fake = folder / "ffmpeg"
     fake.write_text(f'#!/bin/sh\ncase "$*" in *"title=Crash"*) kill -9 $PPID; sleep 5; exit 1;; esac\n'
@@ -365,8 +372,8 @@ def test_an_in_process_batch_renders_one_article_at_a_time(corpus):
 
 
 def test_default_jobs_are_the_cores_this_process_may_use(corpus, monkeypatch):
-    from pipeline.cli import build_parser
-    from pipeline.cli_batch import batch_config
+    from pipeline.cli.batch import batch_config
+    from pipeline.cli.main import build_parser
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)  # as under `taskset -c 3`
     config_, _ = batch_config(build_parser().parse_args(["batch", str(corpus / "in")]))

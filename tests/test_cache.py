@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.cache import HEADER, AudioCache, CachedEngine, decode_entry, encode_entry
+from pipeline.batch.cache import (
+    HEADER,
+    AudioCache,
+    CachedEngine,
+    decode_entry,
+    encode_entry,
+)
 from pipeline.engines.base import Audio
 from pipeline.engines.tone import ToneEngine
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import encode
-from pipeline.cli import COMMANDS, build_parser, main
+from pipeline.cli.main import COMMANDS, build_parser, main
+from pipeline.stages import encode
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "pipeline" / "data"

@@ -6,13 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.article import parse_article
 from pipeline.engines.base import DurationModel
 from pipeline.engines.tone import ToneEngine
-from pipeline.estimate import duration_label, estimate_seconds, pause_plan, phoneme_features, text_features, word_syllables
-from pipeline.lexicon import EMPTY_LEXICON
+from pipeline.lexicon.model import EMPTY_LEXICON
 from pipeline.render import estimate_script, render, spoken_script
 from pipeline.settings import RenderSettings
+from pipeline.stages.article import parse_article
+from pipeline.stages.estimate import (
+    duration_label,
+    estimate_seconds,
+    pause_plan,
+    phoneme_features,
+    text_features,
+    word_syllables,
+)
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import LexiconError
-from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon, fired_entries, load_lexicon, parse_lexicon
-from pipeline.normalize import normalize_pieces
+from pipeline.lexicon.model import (
+    EMPTY_LEXICON,
+    Entry,
+    Lexicon,
+    fired_entries,
+    load_lexicon,
+    parse_lexicon,
+)
+from pipeline.stages.normalize import normalize_pieces
 
 
 def lexicon(*entries: Entry) -> Lexicon:
@@ -112,7 +119,7 @@ def _naive(lex: Lexicon, sentence: str) -> str:
     """The reference semantics: one alternation, longest written form first, scanned left to right."""
     import re
 
-    from pipeline.lexicon import _pattern
+    from pipeline.lexicon.model import _pattern
 
     ordered = sorted((e for e in lex.entries if e.say), key=lambda e: (-len(e.word), not e.case_sensitive))
     if not ordered:

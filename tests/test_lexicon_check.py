@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.lexicon_check import Finding, check_lexicon, exit_status, invalid_ipa
+from pipeline.cli.main import main
+from pipeline.lexicon.check import Finding, check_lexicon, exit_status, invalid_ipa
 
 PROBLEMS = Path(__file__).parent / "fixtures" / "lexicons" / "problems.toml"
 CORPUS = ["The ferry to Port Everell left at noon. Port Everell is small.", "Nguyen met the mayor."]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.lexicon import load_lexicon
+from pipeline.cli.main import main
+from pipeline.lexicon.model import load_lexicon
 
 GOOD_TOML = '[[entry]]\nword = "Okonjo"\nsay = "oh-kon-jo"\n'
 

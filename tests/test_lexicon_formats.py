@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import ExportError, LexiconError
-from pipeline.lexicon import Entry, parse_lexicon
-from pipeline.lexicon_formats import (
+from pipeline.lexicon.formats import (
     PLS_NAMESPACE,
     read_csv,
     read_lexicon_file,
@@ -26,6 +25,7 @@ from pipeline.lexicon_formats import (
     write_toml,
     xsampa_to_ipa,
 )
+from pipeline.lexicon.model import Entry, parse_lexicon
 
 LEXICONS = Path(__file__).parent / "fixtures" / "lexicons"
 NS = {"pls": PLS_NAMESPACE}

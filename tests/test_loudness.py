@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.loudness import (
+from pipeline.stages.loudness import (
     LoudnessMeter,
     StreamingLeveler,
     float_to_pcm16,

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.lexicon import Entry, Piece
-from pipeline.normalize import normalize_pieces, normalize_text
-from pipeline.normalize import numbers as n
+from pipeline.lexicon.model import Entry, Piece
+from pipeline.stages.normalize import normalize_pieces, normalize_text
+from pipeline.stages.normalize import numbers as n
 
 
 def cases(table: str) -> list[tuple[str, str]]:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import UsageError
-from pipeline.publish import (
+from pipeline.batch.publish import (
     ITUNES_NS,
     Rendition,
     collect_renditions,
@@ -19,6 +18,7 @@ from pipeline.publish import (
     write_feed,
     write_index,
 )
+from pipeline.errors import UsageError
 
 BASE = "https://news.example.com/audio/"
 SPECIAL_TITLE = 'Fish & chips < "Café" prices > 2024'

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from pipeline.article import parse_article
-from pipeline.encode import decode_to_pcm
 from pipeline.engines.tone import ToneEngine
-from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon
+from pipeline.lexicon.model import EMPTY_LEXICON, Entry, Lexicon
 from pipeline.render import render
 from pipeline.settings import Pauses, RenderSettings
-from pipeline.stitch import silence_frames
+from pipeline.stages.article import parse_article
+from pipeline.stages.encode import decode_to_pcm
+from pipeline.stages.stitch import silence_frames
 
 ARTICLE = b"# Ferry back\n\nThe ferry returns Monday. Crews finished early.\n\nFares stay the same."
 RATE = 22050
@@ -48,7 +48,7 @@ def test_exact_timings_and_length(tmp_path, pauses, overlap):
 
 @pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "one-core"])
 def test_rendition_is_leveled_to_the_target(tmp_path, overlap):
-    from pipeline.loudness import integrated_loudness, pcm16_to_float
+    from pipeline.stages.loudness import integrated_loudness, pcm16_to_float
 
     text = b"# Tides\n\n" + b" ".join(b"Sentence number %d keeps the harbour talking." % i for i in range(40))
     result = render(parse_article(text), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone", format="wav"),

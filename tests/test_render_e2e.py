@@ -8,12 +8,12 @@ import subprocess
 
 import pytest
 
-from pipeline.article import read_article
-from pipeline.encode import decode_to_pcm, ffmpeg_executable
-from pipeline.lexicon import load_lexicon
+from pipeline.lexicon.model import load_lexicon
 from pipeline.render import render
-from pipeline.report import vtt_timestamp
 from pipeline.settings import RenderSettings
+from pipeline.stages.article import read_article
+from pipeline.stages.encode import decode_to_pcm, ffmpeg_executable
+from pipeline.stages.report import vtt_timestamp
 
 pytestmark = pytest.mark.e2e
 
@@ -136,8 +136,8 @@ def test_long_sentence_is_one_sentence_in_pieces(sample_render):
 
 @pytest.mark.parametrize("audio_format, pattern", [("ogg", r"Audio: opus.*48000 Hz, mono"), ("wav", r"pcm_s16le.*22050 Hz.*mono")])
 def test_other_formats(tmp_path, espeak_engine, audio_format, pattern):
-    from pipeline.article import parse_article
-    from pipeline.lexicon import EMPTY_LEXICON
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.stages.article import parse_article
 
     article = parse_article(b"# Short item\n\nThe ferry returns to service on Monday at 5 p.m., officials said.")
     out = tmp_path / f"short.{audio_format}"

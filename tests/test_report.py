@@ -6,10 +6,15 @@ import json
 
 import pytest
 
-from pipeline.loudness import LoudnessResult
-from pipeline.report import build_vtt, loudness_summary, report_json, vtt_timestamp
-from pipeline.script import ScriptSentence
-from pipeline.stitch import Timing
+from pipeline.stages.loudness import LoudnessResult
+from pipeline.stages.report import (
+    build_vtt,
+    loudness_summary,
+    report_json,
+    vtt_timestamp,
+)
+from pipeline.stages.script import ScriptSentence
+from pipeline.stages.stitch import Timing
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.split import load_abbreviations, split_paragraphs, split_sentences
+from pipeline.stages.split import load_abbreviations, split_paragraphs, split_sentences
 
 # Each case: the expected sentences; the paragraph is them joined with single spaces.
 CASES = {

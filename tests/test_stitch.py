@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.engines.base import Audio
-from pipeline.stitch import Stitcher, silence_frames
-from pipeline.synthesize import SpokenAudio
+from pipeline.stages.stitch import Stitcher, silence_frames
+from pipeline.stages.synthesize import SpokenAudio
 
 RATE = 22050
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 
-from pipeline.article import parse_article
-from pipeline.cli import main
-from pipeline.lexicon import EMPTY_LEXICON, Entry, Lexicon, load_lexicon, parse_lexicon
-from pipeline.suggest import classify, find_risks, stub_entries
+from pipeline.cli.main import main
+from pipeline.lexicon.model import (
+    EMPTY_LEXICON,
+    Entry,
+    Lexicon,
+    load_lexicon,
+    parse_lexicon,
+)
+from pipeline.lexicon.suggest import classify, find_risks, stub_entries
+from pipeline.stages.article import parse_article
 
 ARTICLES = [
     parse_article("# Cwmderwen bridge\n\nThe Cwmderwen council met Dr. Okonjo on Tuesday. The CUPE local and "

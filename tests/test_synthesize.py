@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from pipeline.engines.base import Audio
 from pipeline.engines.tone import ToneEngine
-from pipeline.synthesize import EDGE_MARGIN_SECONDS, clause_pieces, synthesize_sentences, trim_silence
+from pipeline.stages.synthesize import (
+    EDGE_MARGIN_SECONDS,
+    clause_pieces,
+    synthesize_sentences,
+    trim_silence,
+)
 
 LONG = (
     "The council approved the plan after a four-hour meeting, during which residents from every ward spoke; "

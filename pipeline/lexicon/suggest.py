@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.article import Article
-from pipeline.lexicon import Lexicon
-from pipeline.normalize import normalize_text
-from pipeline.split import split_sentences
+from pipeline.lexicon.model import Lexicon
+from pipeline.stages.article import Article
+from pipeline.stages.normalize import normalize_text
+from pipeline.stages.split import split_sentences
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)

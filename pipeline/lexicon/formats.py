@@ -43,7 +43,7 @@ from xml.parsers import expat
 
 from pipeline.errors import LexiconError
 from pipeline.files import StagedOutputs
-from pipeline.lexicon import MAX_LEXICON_BYTES, Entry, parse_lexicon
+from pipeline.lexicon.model import MAX_LEXICON_BYTES, Entry, parse_lexicon
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 CSV_COLUMNS = ("word", "say", "ipa", "case_sensitive", "whole_word", "note", "example")

@@ -1,31 +1,24 @@
-"""The `article-audio` command: a thin layer over the library that turns errors into one line."""
+"""The commands for generating audio from an article: render, split, script, estimate, voices."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
-import sys
-import threading
 from pathlib import Path
 
-from pipeline import __version__
-from pipeline.article import Article, read_article
-from pipeline.cli_batch import add_batch_command, cmd_batch
-from pipeline.cli_lexicon import add_lexicon_commands, cmd_lexicon
-from pipeline.errors import ArticleAudioError, UsageError
-from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
-from pipeline.settings import DATE_ORDERS, DEFAULT_PAUSES_MS, DEFAULT_RATE, FORMATS, Pauses, RenderSettings
+from pipeline.errors import UsageError
+from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
+from pipeline.settings import (
+    DATE_ORDERS,
+    DEFAULT_PAUSES_MS,
+    DEFAULT_RATE,
+    FORMATS,
+    Pauses,
+    RenderSettings,
+)
+from pipeline.stages.article import Article, read_article
 
-PROGRAM = "article-audio"
-SAMPLE_LEXICON = Path(__file__).parent / "data" / "sample_lexicon.toml"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake as one line and exit status 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+SAMPLE_LEXICON = Path(__file__).resolve().parents[1] / "data" / "sample_lexicon.toml"
 
 
 def _add_article(parser: argparse.ArgumentParser, optional: bool) -> None:
@@ -55,13 +48,8 @@ def _add_date_order(parser: argparse.ArgumentParser) -> None:
                         help="read numeric dates like 03/04/2025 month first (mdy, default) or day first (dmy)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
-    parser = _Parser(prog=PROGRAM, description="Turn a news article into a published audio rendition.")
-    parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
-
+def add_render_commands(commands) -> None:
+    """Add render, split, script, estimate and voices to the command line."""
     render = commands.add_parser("render", help="render an article to audio with captions and a report",
                                  description="Render ARTICLE to OUT, writing <stem>.json (report) and <stem>.vtt "
                                              "(captions) beside it.")
@@ -87,10 +75,6 @@ def build_parser() -> argparse.ArgumentParser:
     voices = commands.add_parser("voices", help="list the voices the engine offers")
     voices.add_argument("--engine", default="espeak", help="speech engine (default espeak)")
     voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
-
-    add_lexicon_commands(commands, _Parser)
-    add_batch_command(commands, _Parser)
-    return parser
 
 
 def _lexicon_for(args: argparse.Namespace) -> Lexicon:
@@ -159,7 +143,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_split(args: argparse.Namespace) -> int:
     """Print paragraphs of sentences."""
-    from pipeline.script import split_blocks
+    from pipeline.stages.script import split_blocks
 
     blocks = split_blocks(read_article(args.article))
     if args.json:
@@ -228,31 +212,5 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "split": cmd_split, "script": cmd_script, "estimate": cmd_estimate,
-            "voices": cmd_voices, "lexicon": cmd_lexicon, "batch": cmd_batch}
-
-
-def _terminate(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM unwinds like Ctrl-C, so staged partial files are removed on the way out.
-        previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
-    except ArticleAudioError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROGRAM}: interrupted; no partial file was left", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+RENDER_COMMANDS = {"render": cmd_render, "split": cmd_split, "script": cmd_script, "estimate": cmd_estimate,
+                   "voices": cmd_voices}

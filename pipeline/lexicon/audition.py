@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.article import parse_article
-from pipeline.encode import StreamEncoder
 from pipeline.engines.base import Audio, Engine, Voice
 from pipeline.errors import InputError
 from pipeline.files import StagedOutputs, check_writable_folder
-from pipeline.lexicon import Entry, Lexicon, Piece
-from pipeline.normalize import DEFAULT_DATE_ORDER, normalize_pieces
-from pipeline.script import split_blocks
+from pipeline.lexicon.model import Entry, Lexicon, Piece
+from pipeline.stages.article import parse_article
+from pipeline.stages.encode import StreamEncoder
+from pipeline.stages.normalize import DEFAULT_DATE_ORDER, normalize_pieces
+from pipeline.stages.script import split_blocks
 
 #: Mono speech at this bit rate stays clear and keeps a page of a hundred entries to a few megabytes.
 CLIP_BITRATE = "48k"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.engines.base import Audio
 from pipeline.errors import EngineError
-from pipeline.synthesize import SpokenAudio
+from pipeline.stages.synthesize import SpokenAudio
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH (it never runs ffmpeg here: encode.py does),

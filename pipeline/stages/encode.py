@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
 import re
+import shutil
 import subprocess
 import tempfile
 import threading

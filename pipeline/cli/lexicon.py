@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.article import Article, read_article
 from pipeline.errors import UsageError
-from pipeline.lexicon import EMPTY_LEXICON, load_lexicon
+from pipeline.lexicon.model import EMPTY_LEXICON, load_lexicon
 from pipeline.settings import DEFAULT_RATE
+from pipeline.stages.article import Article, read_article
 
 
 def _add_corpus(parser: argparse.ArgumentParser, required: bool) -> None:
@@ -96,7 +96,7 @@ def _phonemizer(engine_name: str, voice: str | None = None):
 
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     """Lint a lexicon."""
-    from pipeline.lexicon_check import check_lexicon, exit_status
+    from pipeline.lexicon.check import check_lexicon, exit_status
 
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
     engine, ipa = _phonemizer(args.engine)
@@ -116,7 +116,7 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
     """Rank mispronunciation risks."""
-    from pipeline.suggest import append_stubs, find_risks, stub_entries
+    from pipeline.lexicon.suggest import append_stubs, find_risks, stub_entries
 
     if args.add_stubs and not args.lexicon:
         raise UsageError("--add-stubs needs --lexicon FILE to append the stubs to")
@@ -144,9 +144,9 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_audition(args: argparse.Namespace) -> int:
     """Write the audition page."""
-    from pipeline.audition import audition
     from pipeline.engines import get_engine, resolve_voice
-    from pipeline.lexicon_check import check_lexicon
+    from pipeline.lexicon.audition import audition
+    from pipeline.lexicon.check import check_lexicon
 
     lexicon = load_lexicon(args.lexicon)
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
@@ -164,7 +164,7 @@ def cmd_lexicon_audition(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_import(args: argparse.Namespace) -> int:
     """Import a lexicon into TOML."""
-    from pipeline.lexicon_formats import read_lexicon_file, write_lexicon_file
+    from pipeline.lexicon.formats import read_lexicon_file, write_lexicon_file
 
     if Path(args.out).suffix.lower() != ".toml":
         raise UsageError(f"-o {args.out}: import writes a TOML lexicon; give a .toml name")
@@ -176,7 +176,7 @@ def cmd_lexicon_import(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_export(args: argparse.Namespace) -> int:
     """Export a TOML lexicon."""
-    from pipeline.lexicon_formats import write_lexicon_file
+    from pipeline.lexicon.formats import write_lexicon_file
 
     entries = load_lexicon(args.lexicon).entries
     write_lexicon_file(entries, Path(args.out), lang=args.lang)

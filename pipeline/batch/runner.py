@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.article import parse_article
 from pipeline.errors import ArticleAudioError, InputError, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder
-from pipeline.lexicon import EMPTY_LEXICON, Lexicon, load_lexicon
+from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import RenderSettings
+from pipeline.stages.article import parse_article
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 LOCK_NAME = ".article-audio.lock"
@@ -135,8 +135,8 @@ def output_for(config: BatchConfig, source: Path) -> Path:
 
 def render_key(source_bytes: bytes, lexicon: Lexicon, settings: RenderSettings, engine_identity: str) -> str:
     """What a rendition depends on: the text, the settings, the engine and voice, the lexicon entries that fire."""
-    from pipeline.article import parse_article
-    from pipeline.script import split_blocks
+    from pipeline.stages.article import parse_article
+    from pipeline.stages.script import split_blocks
 
     digest = hashlib.sha256()
     for part in (__version__, engine_identity, repr(settings), hashlib.sha256(source_bytes).hexdigest()):
@@ -199,7 +199,7 @@ _worker: dict = {}
 
 def _start_worker(config: BatchConfig, lexicon: Lexicon, in_process: bool = False) -> None:
     """Per worker process: one engine (wrapped in the shared sentence cache) and the lexicon."""
-    from pipeline.cache import AudioCache, CachedEngine
+    from pipeline.batch.cache import AudioCache, CachedEngine
     from pipeline.engines import get_engine
 
     if not in_process:
@@ -415,7 +415,7 @@ def _execute_in_process(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) 
 
 def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
     """Remove renditions whose article is gone (audio, report and captions)."""
-    from pipeline.publish import collect_renditions
+    from pipeline.batch.publish import collect_renditions
 
     live = {job.output.resolve() for job in jobs}
     removed = []
@@ -429,7 +429,7 @@ def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
 
 
 def _publish(config: BatchConfig) -> None:
-    from pipeline.publish import collect_renditions, write_feed, write_index
+    from pipeline.batch.publish import collect_renditions, write_feed, write_index
 
     renditions = collect_renditions(config.out_dir)
     write_index(config.out_dir, renditions)

@@ -7,10 +7,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from pipeline.estimate import Estimate
-from pipeline.loudness import LoudnessResult
-from pipeline.script import ScriptSentence
-from pipeline.stitch import Timing
+from pipeline.stages.estimate import Estimate
+from pipeline.stages.loudness import LoudnessResult
+from pipeline.stages.script import ScriptSentence
+from pipeline.stages.stitch import Timing
 
 REPORT_VERSION = 1
 

@@ -15,7 +15,7 @@ from pipeline.errors import InputError
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 #: A first line at most this many words long, without closing punctuation, is read as the title.
 MAX_TITLE_WORDS = 16
-SAMPLE_ARTICLE = Path(__file__).parent / "data" / "sample_article.md"
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "data" / "sample_article.md"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")

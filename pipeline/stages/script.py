@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.article import Article
-from pipeline.lexicon import Lexicon, fired_entries
-from pipeline.normalize import DEFAULT_DATE_ORDER, normalize_pieces
-from pipeline.split import split_sentences
+from pipeline.lexicon.model import Lexicon, fired_entries
+from pipeline.stages.article import Article
+from pipeline.stages.normalize import DEFAULT_DATE_ORDER, normalize_pieces
+from pipeline.stages.split import split_sentences
 
 _SPEAKABLE = re.compile(r"[^\W_]")
 

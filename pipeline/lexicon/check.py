@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import LexiconError
-from pipeline.lexicon import Entry, Lexicon, entries_from_toml
+from pipeline.lexicon.model import Entry, Lexicon, entries_from_toml
 
 #: Characters an IPA transcription may contain, besides combining marks (diacritics, tie bars).
 IPA_CHARACTERS = frozenset(

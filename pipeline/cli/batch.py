@@ -1,4 +1,4 @@
-"""The `article-audio batch` command: a crontab-friendly front end to pipeline.batch."""
+"""The `article-audio batch` command: a crontab-friendly front end to pipeline.batch.runner."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def read_config(path: str) -> dict:
 
 def batch_config(args: argparse.Namespace):
     """Merge the config file and the options into a BatchConfig."""
-    from pipeline.batch import DEFAULT_CACHE_MAX_BYTES, BatchConfig
+    from pipeline.batch.runner import DEFAULT_CACHE_MAX_BYTES, BatchConfig
 
     file = read_config(args.config) if args.config else {}
 
@@ -111,7 +111,7 @@ def batch_config(args: argparse.Namespace):
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run a batch; print only what a cron mail needs."""
-    from pipeline.batch import run_batch
+    from pipeline.batch.runner import run_batch
 
     # Nobody watches a cron run: if native code (espeak-ng, numpy) crashes, the mail shows where.
     with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from pipeline.lexicon import Piece
-from pipeline.normalize.rules import Rule, rules
-from pipeline.normalize.tables import CHARACTER_MAP, UNICODE_FRACTIONS
+from pipeline.lexicon.model import Piece
+from pipeline.stages.normalize.rules import Rule, rules
+from pipeline.stages.normalize.tables import CHARACTER_MAP, UNICODE_FRACTIONS
 
 DEFAULT_DATE_ORDER = "mdy"
 _CHARACTERS = re.compile("|".join(map(re.escape, {**CHARACTER_MAP, **UNICODE_FRACTIONS})))

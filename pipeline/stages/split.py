@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.txt"
+ABBREVIATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "abbreviations.txt"
 ABBREVIATION_KINDS = frozenset({"", "title", "number", "time"})
 #: A bracket pair spanning more tokens than this is taken as stray punctuation, not an aside.
 MAX_PARENTHETICAL_TOKENS = 60

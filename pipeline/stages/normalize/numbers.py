@@ -6,7 +6,7 @@ import re
 
 from num2words import num2words
 
-from pipeline.normalize.tables import DIGIT_WORDS, FRACTION_WORDS
+from pipeline.stages.normalize.tables import DIGIT_WORDS, FRACTION_WORDS
 
 #: Longer whole numbers are identifiers, read digit by digit.
 MAX_CARDINAL_DIGITS = 15

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pipeline.engines.base import DurationModel
 from pipeline.settings import RenderSettings
-from pipeline.synthesize import clause_pieces
+from pipeline.stages.synthesize import clause_pieces
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")

@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.normalize import numbers as n
-from pipeline.normalize import readers as read
-from pipeline.normalize.tables import (
+from pipeline.stages.normalize import numbers as n
+from pipeline.stages.normalize import readers as read
+from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     CURRENCIES,
     DAY_ABBREVIATIONS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipeline.normalize import numbers as n
-from pipeline.normalize.tables import (
+from pipeline.stages.normalize import numbers as n
+from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     ACRONYMS,
     ADDRESS_WORDS,

@@ -1,0 +1,1 @@
+"""The `article-audio` command line: one module per command group, `main` ties them together."""
