@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch venv clean
+.PHONY: demo test bench bench-batch venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ bench: $(STAMP)
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py
+
+# The wheel a user installs, in a fresh virtual environment, renders the sample: a package file left out of
+# the wheel fails here instead of on a user's machine.
+WHEEL_CHECK := build/wheel-check
+wheel-check: $(STAMP)
+	rm -rf $(WHEEL_CHECK)
+	$(BIN)/python -m pip wheel --quiet --no-deps -w $(WHEEL_CHECK)/dist .
+	$(PYTHON) -m venv $(WHEEL_CHECK)/venv
+	$(WHEEL_CHECK)/venv/bin/python -m pip install --quiet $(WHEEL_CHECK)/dist/*.whl
+	cd $(WHEEL_CHECK) && venv/bin/article-audio render -o out/ && venv/bin/article-audio render --format ogg -o out/ogg/
+	test -s $(WHEEL_CHECK)/out/sample_article.mp3 && test -s $(WHEEL_CHECK)/out/sample_article.vtt
+	@echo "wheel-check: the installed wheel rendered the sample"
 
 clean:
 	rm -rf $(VENV) build *.egg-info
