@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,43 @@ from pipeline.engines.tone import ToneEngine
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "pipeline" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+_SESSION_ROOT: Path | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config) -> None:
+    """Give the session a private temporary directory (TMPDIR for the tests, the commands they run and their
+    workers; pytest's own tmp_path folders beside it) and remove it at the end: the suite leaves nothing in
+    the machine's temporary directory, and `no_temporary_leftovers` can see what each test left there."""
+    global _SESSION_ROOT
+    _SESSION_ROOT = Path(tempfile.mkdtemp(prefix="article-audio-tests-"))
+    (_SESSION_ROOT / "tmp").mkdir()
+    if config.option.basetemp is None:
+        config.option.basetemp = str(_SESSION_ROOT / "pytest")
+    os.environ["TMPDIR"] = str(_SESSION_ROOT / "tmp")
+    tempfile.tempdir = None  # recomputed from TMPDIR on next use
+
+
+def pytest_unconfigure(config) -> None:
+    """Remove the session's private temporary directory."""
+    if _SESSION_ROOT is not None:
+        shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def no_temporary_leftovers():
+    """Fail any test after which something new is left in the temporary directory (by the code, a command it
+    ran, or a worker): under cron every leftover would pile up without bound."""
+    folder = Path(tempfile.gettempdir())
+    before = set(os.listdir(folder))
+    yield
+    left = sorted(set(os.listdir(folder)) - before)
+    for name in left:
+        path = folder / name
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+    assert not left, f"left in the temporary directory: {', '.join(left)}"
 
 
 @pytest.fixture

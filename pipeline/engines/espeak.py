@@ -6,11 +6,9 @@ import contextlib
 import ctypes
 import io
 import os
-import tempfile
 import threading
 import time
 import wave
-from pathlib import Path
 from types import SimpleNamespace
 
 from pipeline.engines.base import Audio, DurationModel, Voice
@@ -85,7 +83,6 @@ class EspeakEngine:
     def __init__(self, timeout: float = DEFAULT_TIMEOUT_SECONDS, **_options) -> None:
         self._espeak_version = load_espeak_library()
         self._timeout = timeout
-        self._tempdir = tempfile.TemporaryDirectory(prefix="article-audio-")
         self._deadline: float | None = None
         self._engine = self._init_pyttsx3(self._pause)
         # espeak-ng synthesizes on its own thread: the WAV is complete only when the driver reports the
@@ -171,7 +168,7 @@ class EspeakEngine:
         return self._voices
 
     def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
-        """Speak one piece of text to a temporary WAV through pyttsx3 and return its samples."""
+        """Speak one piece of text to an in-memory WAV through pyttsx3 and return its samples."""
         if not text.strip():
             raise EngineError("asked to speak empty text")
         for _ in range(ATTEMPTS):
@@ -183,8 +180,9 @@ class EspeakEngine:
 
     def _attempt(self, text: str, voice_id: str, rate: int) -> Audio | None:
         """One utterance; None when it was cancelled or came back empty."""
-        path = Path(self._tempdir.name) / "piece.wav"
-        path.unlink(missing_ok=True)
+        # pyttsx3 2.99's driver hands the "file name" to wave.open, which takes a file object too: the WAV stays
+        # in memory, so no process (not even a killed batch worker) leaves a file in the temporary directory.
+        wav = io.BytesIO()
         if _current_settings != [voice_id, rate]:
             # A voice change resets espeak-ng's rate, so the rate always follows the voice.
             self._engine.setProperty("voice", voice_id)
@@ -195,7 +193,7 @@ class EspeakEngine:
         self._cancelled = False
         # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our --json output.
         with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.save_to_file(text, str(path))
+            self._engine.save_to_file(text, wav)
             self._deadline = time.monotonic() + self._timeout
             try:
                 self._engine.runAndWait()
@@ -210,18 +208,20 @@ class EspeakEngine:
             )
         if self._cancelled:
             return None
+        if not wav.getbuffer().nbytes:
+            return None
+        wav.seek(0)
         try:
-            with wave.open(str(path), "rb") as handle:
+            with wave.open(wav, "rb") as handle:
                 if handle.getsampwidth() != 2 or handle.getnchannels() != 1:
                     raise EngineError("espeak-ng wrote audio in an unexpected format")
                 samples = handle.readframes(handle.getnframes())
                 sample_rate = handle.getframerate()
-        except (FileNotFoundError, wave.Error, EOFError):
+        except (wave.Error, EOFError):
             return None
         if not samples or not samples.strip(b"\x00"):
             return None
         return Audio(samples, sample_rate)
 
     def close(self) -> None:
-        """Remove temporary files."""
-        self._tempdir.cleanup()
+        """Nothing to release: espeak-ng belongs to the process, and no temporary files are made."""

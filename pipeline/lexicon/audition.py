@@ -7,7 +7,6 @@ import hashlib
 import html
 import json
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +16,7 @@ from pipeline.errors import InputError
 from pipeline.files import StagedOutputs, check_writable_folder
 from pipeline.lexicon.model import Entry, Lexicon, Piece
 from pipeline.stages.article import parse_article
-from pipeline.stages.encode import StreamEncoder
+from pipeline.stages.encode import encode_to_bytes
 from pipeline.stages.normalize import DEFAULT_DATE_ORDER, normalize_pieces
 from pipeline.stages.script import split_blocks
 
@@ -104,24 +103,17 @@ def _ipa(engine: Engine, text: str, voice: Voice) -> str | None:
     return " ".join(" ".join(clause.replace("_", "").split()) for clause in clauses if clause.strip()) or None
 
 
-def _mp3(audio: Audio, path: Path) -> bytes:
-    encoder = StreamEncoder(path, audio_format="mp3", sample_rate=audio.sample_rate, bitrate=CLIP_BITRATE, tags={},
-                            display_name="an audition clip")
-    try:
-        encoder.write(b"\x00\x00" * round(LEAD_SILENCE_SECONDS * audio.sample_rate))
-        encoder.write(audio.samples)
-    except BaseException:
-        encoder.abort()
-        raise
-    encoder.finish()
-    return path.read_bytes()
+def _mp3(audio: Audio) -> bytes:
+    lead = b"\x00\x00" * round(LEAD_SILENCE_SECONDS * audio.sample_rate)
+    return encode_to_bytes(lead + audio.samples, audio_format="mp3", sample_rate=audio.sample_rate,
+                           bitrate=CLIP_BITRATE)
 
 
-def _clip(engine: Engine, pieces: tuple[Piece, ...], voice: Voice, rate: int, date_order: str, path: Path) -> Clip:
+def _clip(engine: Engine, pieces: tuple[Piece, ...], voice: Voice, rate: int, date_order: str) -> Clip:
     spoken = normalize_pieces(pieces, date_order)
     audio = engine.synthesize(spoken, voice, rate)
     seconds = LEAD_SILENCE_SECONDS + audio.seconds
-    return Clip(spoken=spoken, ipa=_ipa(engine, spoken, voice), mp3=_mp3(audio, path), seconds=round(seconds, 3))
+    return Clip(spoken=spoken, ipa=_ipa(engine, spoken, voice), mp3=_mp3(audio), seconds=round(seconds, 3))
 
 
 def audition_entries(lexicon: Lexicon, corpus_texts: list[str], engine: Engine, voice: Voice, rate: int,
@@ -130,21 +122,19 @@ def audition_entries(lexicon: Lexicon, corpus_texts: list[str], engine: Engine, 
     """Synthesize both readings of every entry's context sentence."""
     sentences = corpus_sentences(corpus_texts)
     results = []
-    with tempfile.TemporaryDirectory(prefix="article-audio-audition-") as scratch:
-        path = Path(scratch) / "clip.mp3"
-        for entry in lexicon.entries:
-            context, source = _context(entry, sentences)
-            default = _clip(engine, (Piece(context),), voice, rate, date_order, path)
-            override, notes = None, []
-            if entry.say:
-                pieces = Lexicon(entries=(entry,)).apply(context)
-                override = _clip(engine, pieces, voice, rate, date_order, path)
-                if not any(piece.entry for piece in pieces):
-                    notes.append(NOT_FIRED_NOTE)
-            else:
-                notes.append(IPA_ONLY_NOTE)
-            found = tuple((findings or {}).get(entry.line, ()))
-            results.append(Audition(entry, context, source, default, override, found, tuple(notes)))
+    for entry in lexicon.entries:
+        context, source = _context(entry, sentences)
+        default = _clip(engine, (Piece(context),), voice, rate, date_order)
+        override, notes = None, []
+        if entry.say:
+            pieces = Lexicon(entries=(entry,)).apply(context)
+            override = _clip(engine, pieces, voice, rate, date_order)
+            if not any(piece.entry for piece in pieces):
+                notes.append(NOT_FIRED_NOTE)
+        else:
+            notes.append(IPA_ONLY_NOTE)
+        found = tuple((findings or {}).get(entry.line, ()))
+        results.append(Audition(entry, context, source, default, override, found, tuple(notes)))
     return tuple(results)
 
 

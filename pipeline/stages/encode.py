@@ -121,6 +121,26 @@ class StreamEncoder:
         self._errors.close()
 
 
+def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate: str | None,
+                    tags: dict[str, str] | None = None) -> bytes:
+    """Encode a short piece of mono 16-bit PCM in memory (an audition clip): no file, not even a temporary one."""
+    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin",
+               "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
+    for key, value in (tags or {}).items():
+        command += ["-metadata", f"{key}={value}"]
+    if bitrate:
+        command += ["-b:a", bitrate]
+    command += FORMAT_ARGUMENTS[audio_format] + ["pipe:1"]
+    try:
+        result = subprocess.run(command, input=pcm, capture_output=True)
+    except OSError as error:
+        raise ExportError(f"ffmpeg could not be started ({error.strerror or error}); reinstall imageio-ffmpeg") from None
+    if result.returncode != 0 or not result.stdout:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ExportError(f"ffmpeg could not encode a clip: {lines[-1] if lines else result.returncode}")
+    return result.stdout
+
+
 def decode_to_pcm(path: Path, sample_rate: int | None = None) -> tuple[bytes, int]:
     """Decode any audio file to mono 16-bit PCM with ffmpeg; used to verify renditions."""
     command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-ac", "1"]
