@@ -380,3 +380,35 @@ def test_default_jobs_are_the_cores_this_process_may_use(corpus, monkeypatch):
     assert config_.jobs == 1
     config_, _ = batch_config(build_parser().parse_args(["batch", str(corpus / "in"), "--jobs", "4"]))
     assert config_.jobs == 4
+
+
+def _executor_threads() -> list:
+    import threading
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    return [thread for thread in threading.enumerate() if isinstance(thread, _ExecutorManagerThread)]
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_batch_returns_only_after_its_worker_pool_is_gone(corpus, interrupted):
+    """A manager thread still running at exit races the interpreter's exit hook for its wake-up pipe, which
+    printed 'Exception ignored in: <module threading> ... Bad file descriptor' into cron mails."""
+
+    def stop(outcome, done, total):
+        if interrupted:
+            raise KeyboardInterrupt
+
+    try:
+        run_batch(config(corpus, jobs=2, in_process=False), stop)
+    except KeyboardInterrupt:
+        assert interrupted
+    assert _executor_threads() == []
+
+
+def test_twenty_runs_with_nothing_to_do_print_nothing(corpus):
+    command = [sys.executable, "-m", "pipeline", "batch", str(corpus / "in"), "--out", str(corpus / "out"),
+               "--engine", "tone", "--format", "wav", "--jobs", "2"]
+    subprocess.run(command, check=True, capture_output=True)
+    for _ in range(20):
+        done = subprocess.run(command, capture_output=True)
+        assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")

@@ -369,6 +369,7 @@ def _run_pool(
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(config, lexicon))
     in_flight: dict[Future, Job] = {}
+    finished = False
     try:
         while waiting or in_flight:
             while waiting and len(in_flight) < workers and _may_start(waiting[0], in_flight.values(), deaths):
@@ -386,15 +387,25 @@ def _run_pool(
                 yield outcome
             if broken:
                 return list(in_flight.values())
+        finished = True
         return []
     finally:
-        # The executor has no public way to stop workers mid-article; killing them is what a stop needs,
-        # and the caller removes the partial files they leave.
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
+        _stop_pool(executor, graceful=finished)
+
+
+def _stop_pool(executor: ProcessPoolExecutor, *, graceful: bool) -> None:
+    """Stop the workers and wait for the executor's manager thread to end.
+
+    The executor has no public way to stop workers mid-article; killing them is what a stop needs, and the
+    caller removes the partial files they leave. Either way the manager thread is joined here: left running,
+    it races the interpreter's exit hook for its wake-up pipe, and about one run in twenty printed a
+    16-line "Exception ignored ... Bad file descriptor" that cron mails.
+    """
+    if not graceful:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
             if process.is_alive():
                 process.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _may_start(job: Job, running: Collection[Job], deaths: Counter[str]) -> bool:
