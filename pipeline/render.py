@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,16 +13,30 @@ from pipeline.engines import Engine, Voice, get_engine, resolve_voice
 from pipeline.errors import InputError, UsageError
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon.model import Lexicon
-from pipeline.settings import DATE_ORDERS, DEFAULT_BITRATES, FORMATS, RenderSettings
+from pipeline.settings import (
+    CODEC_ALLOWANCES,
+    DATE_ORDERS,
+    DEFAULT_BITRATES,
+    DELIVERY_TOLERANCE_LU,
+    FORMATS,
+    RenderSettings,
+)
 from pipeline.stages.article import Article
-from pipeline.stages.encode import StreamEncoder
+from pipeline.stages.encode import MEASURING_RATE, StreamEncoder, decode_float_blocks
 from pipeline.stages.estimate import (
     Estimate,
     estimate_seconds,
     make_estimate,
     pause_plan,
 )
-from pipeline.stages.loudness import LoudnessResult, StreamingLeveler, level_program
+from pipeline.stages.loudness import (
+    LoudnessResult,
+    Measurement,
+    PeakTrim,
+    StreamingLeveler,
+    level_program,
+    measure_float32,
+)
 from pipeline.stages.report import (
     RenderInfo,
     build_report,
@@ -34,6 +49,10 @@ from pipeline.stages.stitch import Stitcher, Timing
 from pipeline.stages.synthesize import synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
+#: Encodes beyond the first that may be spent bringing a delivered file into spec.
+DELIVERY_PASSES = 2
+#: How much further below the ceiling to aim than a delivered peak overshot it.
+PEAK_CORRECTION_MARGIN_DB = 0.3
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,20 @@ class _Produced:
     passes: int
 
 
+@dataclass(frozen=True)
+class LevelAim:
+    """What the leveler aims for so that the delivered file meets the target: loudness and true-peak ceiling."""
+
+    lufs: float
+    ceiling_dbfs: float
+
+
+def first_aim(settings: RenderSettings) -> LevelAim:
+    """The target moved by what the format's codec is known to do to leveled speech."""
+    louder, lower = CODEC_ALLOWANCES[settings.format]
+    return LevelAim(settings.loudness_lufs + louder, settings.true_peak_dbfs - lower)
+
+
 def _synthesize_and_encode(
     script: tuple[ScriptSentence, ...],
     engine: Engine,
@@ -161,7 +194,7 @@ def _synthesize_and_encode(
     display_name: str,
     overlap_encoding: bool,
 ) -> _Produced:
-    """Synthesize and stitch sentence by sentence, level the loudness, encode."""
+    """Synthesize and stitch sentence by sentence, level the loudness, encode, check the delivered file."""
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
@@ -181,22 +214,58 @@ def _synthesize_and_encode(
             timings.append(timing)
             yield pcm
 
+    aim = first_aim(settings)
     if overlap_encoding:
-        loudness, passes = _level_while_encoding(program(), encoder, engine.sample_rate, settings)
+        raw, leveled, passes = _level_while_encoding(program(), encoder, engine.sample_rate, aim)
     else:
-        chunks, loudness = level_program(list(program()), engine.sample_rate, settings.loudness_lufs,
-                                         settings.true_peak_dbfs)
-        _encode(chunks, encoder)
-        passes = 1
+        raw = list(program())
+        leveled, passes = _level_and_encode(raw, encoder, engine.sample_rate, aim), 1
+    loudness, passes = deliver_in_spec(path, raw, encoder, engine.sample_rate, settings, aim, leveled, passes)
     return _Produced(stitcher.frames, tuple(timings), loudness, passes)
 
 
-def _level_while_encoding(
-    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, settings: RenderSettings
+def deliver_in_spec(
+    path: Path, raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, settings: RenderSettings,
+    aim: LevelAim, leveled: LoudnessResult, passes: int,
 ) -> tuple[LoudnessResult, int]:
+    """Decode the encoded file and measure what a listener gets; while it misses the loudness target or the
+    true-peak ceiling, trim the leveled program (a plain gain for loudness, a local cut where the codec
+    overshot) and encode again, at most DELIVERY_PASSES more times. Returns the delivered loudness and the
+    number of encodes."""
+    trim = PeakTrim()
+    for attempt in range(DELIVERY_PASSES + 1):
+        measured = measure_float32(decode_float_blocks(path, MEASURING_RATE), MEASURING_RATE)
+        if _in_spec(measured, settings) or attempt == DELIVERY_PASSES:
+            break
+        if math.isfinite(measured.lufs) and abs(measured.lufs - settings.loudness_lufs) > DELIVERY_TOLERANCE_LU:
+            trim.gain_db += settings.loudness_lufs - measured.lufs
+        trim.lower_overshoots(measured.block_peaks, settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
+        chunks, leveled = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
+        _encode(trim.apply(chunks, rate), encoder)
+        passes += 1
+    return LoudnessResult(measured.lufs, measured.true_peak_dbfs, leveled.gain_db + trim.gain_db, leveled.limited), passes
+
+
+def _in_spec(measured: Measurement, settings: RenderSettings) -> bool:
+    """Whether a delivered file meets the loudness target (silence has none) and stays under the ceiling."""
+    loud_enough = not math.isfinite(measured.lufs) or abs(measured.lufs - settings.loudness_lufs) <= DELIVERY_TOLERANCE_LU
+    return loud_enough and measured.true_peak_dbfs <= settings.true_peak_dbfs
+
+
+def _level_and_encode(raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim) -> LoudnessResult:
+    """Level the whole program for the aim and encode it once."""
+    chunks, leveled = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
+    _encode(chunks, encoder)
+    return leveled
+
+
+def _level_while_encoding(
+    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim
+) -> tuple[list[bytes], LoudnessResult, int]:
     """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
-    stretch, and a rendition that missed the target is encoded again. Returns the loudness and the passes."""
-    leveler = StreamingLeveler(rate, settings.loudness_lufs, settings.true_peak_dbfs)
+    stretch, and a rendition that missed the aim is encoded again. Returns the raw program, its loudness and
+    the number of encodes."""
+    leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs)
     stream = encoder()
     try:
         for pcm in program:
@@ -208,13 +277,13 @@ def _level_while_encoding(
         stream.abort()
         raise
     if not leveler.needs_relevel(loudness):
-        return loudness, 1
+        return leveler.raw, loudness, 1
     chunks, loudness = leveler.relevel()
     _encode(chunks, encoder)
-    return loudness, 2
+    return leveler.raw, loudness, 2
 
 
-def _encode(chunks: list[bytes], encoder: Callable[[], StreamEncoder]) -> None:
+def _encode(chunks: Iterable[bytes], encoder: Callable[[], StreamEncoder]) -> None:
     """Encode finished PCM in one go."""
     stream = encoder()
     try:

@@ -165,3 +165,37 @@ def test_relevel_when_warmup_misleads():
 def test_pcm_round_trip():
     values = np.array([-1.0, -0.5, 0.0, 0.5, 0.999])
     assert np.allclose(pcm16_to_float(float_to_pcm16(values)), values, atol=1 / 32768)
+
+
+def test_measure_float32_agrees_with_the_whole_signal_and_finds_each_blocks_peak():
+    from pipeline.stages.loudness import OVERSHOOT_BLOCK_SECONDS, measure_float32
+
+    rate = 48000
+    signal = (0.3 * np.sin(2 * np.pi * 440 * np.arange(3 * rate) / rate)).astype(np.float32)
+    signal[int(1.5 * rate)] = 0.9  # one click, in the 150th 10 ms block
+    pieces = [signal[i : i + 7001].tobytes() for i in range(0, len(signal), 7001)]  # blocks not aligned to 10 ms
+    measured = measure_float32(pieces, rate)
+    assert measured.lufs == pytest.approx(integrated_loudness(signal, rate), abs=1e-6)
+    assert measured.true_peak_dbfs == pytest.approx(20 * math.log10(true_peak(signal)), abs=0.01)
+    assert len(measured.block_peaks) >= 3 / OVERSHOOT_BLOCK_SECONDS
+    assert int(np.argmax(measured.block_peaks)) == 150
+
+
+def test_peak_trim_cuts_only_where_the_encoded_file_overshot():
+    from pipeline.stages.loudness import OVERSHOOT_SPREAD_BLOCKS, PeakTrim
+
+    rate = 22050
+    program = float_to_pcm16(np.full(rate, 0.5, dtype=np.float32))  # one second at -6 dBFS
+    peaks = np.full(100, 0.5)
+    peaks[50] = 10 ** (0.0 / 20)  # the codec overshot to 0 dBFS around 0.5 s
+    trim = PeakTrim()
+    trim.lower_overshoots(peaks, -1.0)
+    out = pcm16_to_float(b"".join(trim.apply([program[: rate], program[rate:]], rate)))
+    at = lambda seconds: out[round(seconds * rate)]  # noqa: E731
+    assert at(0.505) == pytest.approx(0.5 * 10 ** (-1.0 / 20), rel=0.01)  # the overshooting block: cut by 1 dB
+    assert at(0.1) == pytest.approx(0.5, rel=1e-3) and at(0.9) == pytest.approx(0.5, rel=1e-3)  # elsewhere untouched
+    fade_end = 0.505 + (OVERSHOOT_SPREAD_BLOCKS + 1) * 0.01
+    assert at(fade_end + 0.005) == pytest.approx(0.5, rel=1e-3)
+    trim.gain_db = -6.0
+    again = pcm16_to_float(b"".join(trim.apply([program], rate)))
+    assert again[round(0.1 * rate)] == pytest.approx(0.5 * 10 ** (-6 / 20), rel=1e-3)

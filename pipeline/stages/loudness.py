@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +30,11 @@ MAX_GAIN_STEP_DB = 12.0
 PROGRAM_TOLERANCE_LU = 0.2
 #: How much audio, spread over a whole program, the gain is searched on before the one pass over all of it.
 GAIN_SAMPLE_SECONDS = 20.0
+TRUE_PEAK_MARGIN_DB = 0.5
+#: Where a delivered file overshoots its ceiling is found, and cut, in blocks this long, faded over this many
+#: neighbours on each side.
+OVERSHOOT_BLOCK_SECONDS = 0.01
+OVERSHOOT_SPREAD_BLOCKS = 3
 
 
 @dataclass(frozen=True)
@@ -309,8 +314,81 @@ def _spread_sample(chunks: Sequence[bytes], frames: int) -> list[bytes]:
 
 
 def _encoder_ceiling(ceiling_dbfs: float) -> float:
-    """The linear peak the limiter aims for: half a decibel of headroom for the lossy encoder's overshoot."""
-    return 10 ** ((ceiling_dbfs - 0.5) / 20)
+    """The linear peak the limiter aims for: half a decibel under the ceiling, since a 4x true-peak reading of a
+    click can fall short of a finer one (a codec's own overshoot is the caller's, see settings.CODEC_ALLOWANCES)."""
+    return 10 ** ((ceiling_dbfs - TRUE_PEAK_MARGIN_DB) / 20)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Integrated loudness and true peak of a finished program (a decoded rendition), and the sample peak of
+    each OVERSHOOT_BLOCK_SECONDS of it, to find where it overshoots."""
+
+    lufs: float
+    true_peak_dbfs: float
+    block_peaks: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False, repr=False)
+
+
+def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
+    """Measure 32-bit float samples that arrive in blocks (a file being decoded)."""
+    meter = LoudnessMeter(rate)
+    peak = 0.0
+    tail = np.zeros(0, dtype=np.float32)
+    block_frames = round(OVERSHOOT_BLOCK_SECONDS * rate)
+    block_peaks = []
+    unblocked = np.zeros(0, dtype=np.float32)  # samples of a 10 ms block not yet complete
+    for data in blocks:
+        block = np.frombuffer(data, dtype="<f4")
+        meter.add(block)
+        # The last few samples of the previous block go in again, so a peak between two blocks is not missed.
+        joined = np.concatenate([tail, block])
+        peak = max(peak, true_peak(joined))
+        tail = joined[-2 * _TRUE_PEAK_TAPS :]
+        magnitude = np.concatenate([unblocked, np.abs(block)])
+        whole = len(magnitude) // block_frames * block_frames
+        block_peaks.append(magnitude[:whole].reshape(-1, block_frames).max(axis=1))
+        unblocked = magnitude[whole:]
+    if len(unblocked):
+        block_peaks.append(unblocked.max(keepdims=True))
+    peaks = np.concatenate(block_peaks) if block_peaks else np.zeros(0)
+    return Measurement(meter.lufs(), 20 * math.log10(peak) if peak > 0 else -math.inf, peaks)
+
+
+class PeakTrim:
+    """A gain envelope over a program that lowers it only where its encoded form overshoots the ceiling.
+
+    A lossy codec (Opus at a low bit rate above all) puts peaks where the leveled audio had none, and where
+    it puts them changes with the audio's level, so a harder limiter or a plain gain chases them. Lowering
+    just the 10 ms blocks that overshot, faded over their neighbours, leaves the loudness where it was.
+    """
+
+    def __init__(self) -> None:
+        self.gain_db = 0.0  # a plain gain over the whole program
+        self._local_db = np.zeros(0)  # and a further cut per OVERSHOOT_BLOCK_SECONDS, 0 where untouched
+
+    def lower_overshoots(self, block_peaks: np.ndarray, ceiling_dbfs: float) -> None:
+        """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading)."""
+        with np.errstate(divide="ignore"):
+            excess = 20 * np.log10(np.maximum(block_peaks, 1e-12)) - ceiling_dbfs
+        cut = np.minimum(0.0, -excess)
+        spread = cut.copy()
+        for shift in range(1, OVERSHOOT_SPREAD_BLOCKS + 1):
+            spread[shift:] = np.minimum(spread[shift:], cut[:-shift])
+            spread[:-shift] = np.minimum(spread[:-shift], cut[shift:])
+        if len(spread) > len(self._local_db):
+            self._local_db = np.pad(self._local_db, (0, len(spread) - len(self._local_db)))
+        self._local_db[: len(spread)] += spread
+
+    def apply(self, chunks: Iterable[bytes], rate: int) -> Iterator[bytes]:
+        """The program's 16-bit chunks with the envelope applied."""
+        centres = (np.arange(len(self._local_db)) + 0.5) * OVERSHOOT_BLOCK_SECONDS
+        start = 0
+        for chunk in chunks:
+            samples = pcm16_to_float(chunk)
+            seconds = (start + np.arange(len(samples))) / rate
+            start += len(samples)
+            local = np.interp(seconds, centres, self._local_db, left=0.0, right=0.0) if len(centres) else 0.0
+            yield float_to_pcm16(samples * (10 ** ((self.gain_db + local) / 20)).astype(np.float32))
 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:
@@ -388,6 +466,11 @@ class StreamingLeveler:
         if not math.isfinite(result.output_lufs):
             return False
         return abs(result.output_lufs - self.target_lufs) > self.tolerance_lu or result.output_true_peak_dbfs > self.ceiling_dbfs
+
+    @property
+    def raw(self) -> list[bytes]:
+        """Every piece of the unleveled program so far, as it came in."""
+        return self._raw
 
     def relevel(self) -> tuple[list[bytes], LoudnessResult]:
         """The whole audio normalized as one program, for a second encode."""

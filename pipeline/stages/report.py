@@ -72,7 +72,8 @@ def build_report(
 
 
 def loudness_summary(result: LoudnessResult, passes: int) -> dict[str, float | bool | int | None]:
-    """What loudness normalization achieved, for the report (silence has no loudness: null; passes: encodes)."""
+    """What loudness normalization achieved, measured on the delivered file as decoded, for the report
+    (silence has no loudness: null; passes: encodes)."""
 
     def measure(value: float) -> float | None:
         return round(value, 2) if math.isfinite(value) else None
