@@ -309,4 +309,5 @@ def _render_info(engine: Engine, voice: Voice, settings: RenderSettings, lexicon
         pauses_ms=dataclasses.asdict(settings.pauses),
         loudness_lufs=settings.loudness_lufs,
         true_peak_dbfs=settings.true_peak_dbfs,
+        date_order=settings.date_order,
     )

@@ -21,7 +21,8 @@ from pipeline.batch.runner import (
     longest_first,
     run_batch,
 )
-from pipeline.cli.main import main
+from pipeline.cli.main import build_parser, main
+from pipeline.errors import UsageError
 from pipeline.settings import RenderSettings
 from pipeline.stages.encode import decode_to_pcm
 
@@ -172,7 +173,30 @@ def test_an_article_edited_during_the_run_is_left_for_the_next_run(corpus, monke
 def test_dry_run_renders_nothing(corpus):
     result = run_batch(config(corpus, dry_run=True))
     assert set(statuses(result).values()) == {"would render"}
-    assert files(corpus / "out") == []
+    assert not (corpus / "out").exists()  # not even the folder or its lock
+
+
+def test_dry_run_of_a_rendered_folder_writes_nothing(corpus):
+    run_batch(config(corpus))
+    (corpus / "in" / "weather.md").write_text("Sun all week.", encoding="utf-8")
+    (corpus / "out" / LOCK_NAME).unlink()
+    before = {path: path.stat().st_mtime_ns for path in (corpus / "out").rglob("*")}
+    result = run_batch(config(corpus, dry_run=True, prune=True))
+    assert statuses(result)["weather.md"] == "would render" and result.pruned == ()
+    assert {path: path.stat().st_mtime_ns for path in (corpus / "out").rglob("*")} == before
+
+
+def test_config_paths_and_the_default_output_are_relative_to_the_config_file(corpus, monkeypatch, tmp_path_factory):
+    from pipeline.cli.batch import batch_config
+
+    config_file = corpus / "batch.toml"
+    config_file.write_text('input = "in"\nengine = "tone"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    config, _ = batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))
+    assert config.input_dir == corpus / "in"
+    assert config.out_dir == corpus / "audio_out"
+    assert main(["batch", "--config", str(config_file), "--dry-run"]) == 0
+    assert not (corpus / "audio_out").exists() and not Path("audio_out").exists()
 
 
 def test_prune_removes_renditions_of_deleted_articles_only_when_asked(corpus):
@@ -412,3 +436,31 @@ def test_twenty_runs_with_nothing_to_do_print_nothing(corpus):
     for _ in range(20):
         done = subprocess.run(command, capture_output=True)
         assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+
+
+def test_batch_takes_o_date_order_and_pause_like_render_and_logs_skipped_articles(corpus):
+    log = corpus / "batch.log"
+    (corpus / "in" / "dated.md").write_text("The vote was on 03/04/2025.", encoding="utf-8")
+    args = ["batch", str(corpus / "in"), "-o", str(corpus / "out"), "--engine", "tone", "--format", "wav",
+            "--jobs", "1", "--date-order", "dmy", "--pause", "paragraph=1500", "--log", str(log)]
+    assert main(args) == 0
+    report = json.loads((corpus / "out" / "dated.json").read_text())
+    assert report["settings"]["date_order"] == "dmy" and report["settings"]["pauses_ms"]["paragraph"] == 1500
+    assert "April third" in report["sentences"][0]["spoken"]  # day first: 03/04 is the 3rd of April
+    assert main(args) == 0
+    second_run = [json.loads(line) for line in log.read_text().splitlines()][len(ARTICLES) + 1:]
+    assert sorted((line["source"], line["status"]) for line in second_run) == sorted(
+        (name, "skipped") for name in [*ARTICLES, "dated.md"])
+
+
+def test_config_file_sets_date_order_and_pauses(corpus):
+    from pipeline.cli.batch import batch_config
+
+    config_file = corpus / "batch.toml"
+    config_file.write_text('input = "in"\ndate_order = "dmy"\npause = { paragraph = 1300, title = 900 }\n')
+    config, _ = batch_config(build_parser().parse_args(["batch", "--config", str(config_file), "--pause", "title=800"]))
+    assert config.settings.date_order == "dmy"
+    assert (config.settings.pauses.paragraph, config.settings.pauses.title) == (1300, 800)
+    config_file.write_text('input = "in"\npause = { breath = 100 }\n')
+    with pytest.raises(UsageError, match="pause 'breath=100'"):
+        batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))

@@ -298,15 +298,16 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         raise UsageError("an in-process batch renders one article at a time; give jobs = 1")
     started = time.perf_counter()
     lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
+    if config.dry_run:  # reads only: no output folder, no lock, no clean-up
+        jobs, stale, outcomes = _survey(config, lexicon)
+        outcomes += [Outcome(job.relative, "would render") for job in stale]
+        return BatchResult(tuple(outcomes), time.perf_counter() - started)
     with output_lock(config.out_dir):
         remove_partials(config.out_dir)
-        jobs = plan(config, lexicon, engine_identity(config.settings))
-        stale = [job for job in jobs if not is_current(job)]
-        outcomes = [Outcome(job.relative, "skipped", output=str(job.output.relative_to(config.out_dir)))
-                    for job in jobs if job not in stale]
-        if config.dry_run:
-            outcomes += [Outcome(job.relative, "would render") for job in stale]
-            return BatchResult(tuple(outcomes), time.perf_counter() - started)
+        jobs, stale, outcomes = _survey(config, lexicon)
+        if on_outcome:
+            for number, outcome in enumerate(outcomes, start=1):
+                on_outcome(outcome, number, len(jobs))
         try:
             for outcome in _execute(config, lexicon, stale):
                 outcomes.append(outcome)
@@ -317,6 +318,15 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         pruned = prune(config, jobs) if config.prune else ()
         _publish(config)
     return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned)
+
+
+def _survey(config: BatchConfig, lexicon: Lexicon) -> tuple[list[Job], list[Job], list[Outcome]]:
+    """Every article's job, the ones out of date, and the outcomes of the ones that are current (skipped)."""
+    jobs = plan(config, lexicon, engine_identity(config.settings))
+    stale = [job for job in jobs if not is_current(job)]
+    skipped = [Outcome(job.relative, "skipped", output=str(job.output.relative_to(config.out_dir)))
+               for job in jobs if job not in stale]
+    return jobs, stale, skipped
 
 
 def longest_first(jobs: list[Job]) -> list[Job]:

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses
 from pipeline.errors import UsageError
 from pipeline.settings import DATE_ORDERS, DEFAULT_RATE, FORMATS, RenderSettings
 
@@ -22,9 +23,10 @@ except ModuleNotFoundError:
 CONFIG_KEYS = {
     "input": str, "out": str, "lexicon": str, "jobs": int, "format": str, "voice": str, "rate": int, "engine": str,
     "date_order": str, "cache_dir": str, "cache_max_mb": int, "feed_url": str, "feed_title": str, "prune": bool,
-    "log": str,
+    "log": str, "pause": dict,
 }
 PATH_KEYS = {"input", "out", "lexicon", "cache_dir", "log"}
+DEFAULT_OUT = "audio_out"
 
 
 def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -35,7 +37,8 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
                     "Quiet unless something failed. Exit 0 when all succeeded, 1 when any failed, 2 for usage "
                     "errors, 75 when another batch holds the output folder.")
     batch.add_argument("input", nargs="?", metavar="INPUT_DIR", help="folder of articles (or `input` in --config)")
-    batch.add_argument("--out", metavar="DIR", help="output folder (default audio_out)")
+    batch.add_argument("-o", "--out", metavar="DIR", help="output folder (default audio_out, beside --config's file "
+                       "when there is one)")
     batch.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
     batch.add_argument("--jobs", type=int, metavar="N",
                        help="parallel workers, one core each (default: the cores this process may use)")
@@ -49,6 +52,8 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
     batch.add_argument("--rate", type=int, metavar="WPM", help=f"speaking rate (default {DEFAULT_RATE})")
     batch.add_argument("--engine", help="speech engine (default espeak)")
     batch.add_argument("--cache-dir", metavar="DIR", help="sentence audio cache (default OUT/.cache)")
+    add_date_order(batch, default=None)
+    add_pause_option(batch)
     batch.add_argument("--verbose", action="store_true", help="print the summary line even when all went well")
 
 
@@ -76,7 +81,11 @@ def read_config(path: str) -> dict:
             raise UsageError(f"{path}: unknown setting {key!r}; known: {', '.join(CONFIG_KEYS)}")
         if not isinstance(value, CONFIG_KEYS[key]) or (CONFIG_KEYS[key] is int and isinstance(value, bool)):
             raise UsageError(f"{path}: {key} must be a {CONFIG_KEYS[key].__name__}")
-    return {key: str(config_path.parent / value) if key in PATH_KEYS else value for key, value in document.items()}
+    settings = {key: str(config_path.parent / value) if key in PATH_KEYS else value for key, value in document.items()}
+    # The default output folder is relative to the config file too, like every path in it: a crontab line
+    # run from another folder must not scatter renditions there.
+    settings.setdefault("out", str(config_path.parent / DEFAULT_OUT))
+    return settings
 
 
 def batch_config(args: argparse.Namespace):
@@ -91,16 +100,21 @@ def batch_config(args: argparse.Namespace):
     input_dir = pick(args.input, "input")
     if not input_dir:
         raise UsageError("give INPUT_DIR, or `input` in --config")
-    date_order = file.get("date_order", "mdy")
+    date_order = pick(args.date_order, "date_order", "mdy")
     if date_order not in DATE_ORDERS:
         raise UsageError(f"date_order must be one of {', '.join(DATE_ORDERS)}")
+    pauses = file.get("pause", {})
+    if not isinstance(pauses, dict):
+        raise UsageError(f"{args.config}: pause must be a table of KIND = MS, e.g. pause = {{ paragraph = 1200 }}")
     settings = RenderSettings(engine=pick(args.engine, "engine", "espeak"), voice=pick(args.voice, "voice"),
                               rate=pick(args.rate, "rate", DEFAULT_RATE), format=pick(args.format, "format", "mp3"),
-                              date_order=date_order)
+                              date_order=date_order,
+                              pauses=parse_pauses(args.pause, base=parse_pauses(
+                                  [f"{kind}={ms}" for kind, ms in pauses.items()], f"{args.config}: pause")))
     cache_dir = pick(args.cache_dir, "cache_dir")
     lexicon = pick(args.lexicon, "lexicon")
     return BatchConfig(
-        input_dir=Path(input_dir), out_dir=Path(pick(args.out, "out", "audio_out")), settings=settings,
+        input_dir=Path(input_dir), out_dir=Path(pick(args.out, "out", DEFAULT_OUT)), settings=settings,
         lexicon_path=Path(lexicon) if lexicon else None, jobs=pick(args.jobs, "jobs", usable_cores()),
         cache_dir=Path(cache_dir) if cache_dir else None,
         cache_max_bytes=file.get("cache_max_mb", DEFAULT_CACHE_MAX_BYTES // 2**20) * 2**20,
@@ -118,7 +132,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         faulthandler.enable(file=sys.__stderr__)
     config, log_path = batch_config(args)
     try:
-        log = open(log_path, "a", encoding="utf-8") if log_path else None
+        log = open(log_path, "a", encoding="utf-8") if log_path and not config.dry_run else None
     except OSError as error:
         raise UsageError(f"{log_path}: the log cannot be opened ({error.strerror}); check the folder") from None
     show_progress = sys.stderr.isatty() and not config.dry_run

@@ -6,14 +6,12 @@ import argparse
 import json
 from pathlib import Path
 
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses
 from pipeline.errors import UsageError
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import (
-    DATE_ORDERS,
-    DEFAULT_PAUSES_MS,
     DEFAULT_RATE,
     FORMATS,
-    Pauses,
     RenderSettings,
 )
 from pipeline.stages.article import Article, read_article
@@ -36,16 +34,9 @@ def _add_speech_options(parser: argparse.ArgumentParser) -> None:
                         help=f"speaking rate in words per minute (default {DEFAULT_RATE})")
     parser.add_argument("--voice", metavar="V", help="voice id, name or language (see `voices`); default English (US)")
     parser.add_argument("--engine", default="espeak", help="speech engine: espeak (default) or tone (a test engine)")
-    parser.add_argument("--pause", action="append", default=[], metavar="KIND=MS",
-                        help="change a pause, e.g. --pause paragraph=1200; kinds: " + ", ".join(DEFAULT_PAUSES_MS)
-                        + " (repeatable)")
-    _add_date_order(parser)
+    add_pause_option(parser)
+    add_date_order(parser)
     parser.add_argument("--json", action="store_true", help="print JSON on standard output")
-
-
-def _add_date_order(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--date-order", choices=DATE_ORDERS, default="mdy",
-                        help="read numeric dates like 03/04/2025 month first (mdy, default) or day first (dmy)")
 
 
 def add_render_commands(commands) -> None:
@@ -65,7 +56,7 @@ def add_render_commands(commands) -> None:
     script = commands.add_parser("script", help="print the spoken script: written and spoken text per sentence")
     _add_article(script, optional=False)
     script.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
-    _add_date_order(script)
+    add_date_order(script)
     script.add_argument("--json", action="store_true", help="print a JSON array of sentence objects")
 
     estimate = commands.add_parser("estimate", help="estimate the rendition's duration without synthesizing")
@@ -85,20 +76,9 @@ def _lexicon_for(args: argparse.Namespace) -> Lexicon:
     return EMPTY_LEXICON
 
 
-def _pauses(options: list[str]) -> Pauses:
-    changes = {}
-    for option in options:
-        kind, _, value = option.partition("=")
-        if kind not in DEFAULT_PAUSES_MS or not value.isdigit() or int(value) > 10_000:
-            raise UsageError(f"--pause {option!r}: write KIND=MS with KIND one of {', '.join(DEFAULT_PAUSES_MS)} "
-                             "and MS a whole number of milliseconds up to 10000")
-        changes[kind] = int(value)
-    return Pauses(**changes)
-
-
 def _settings(args: argparse.Namespace, audio_format: str = "mp3") -> RenderSettings:
     return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format,
-                          pauses=_pauses(args.pause), date_order=args.date_order)
+                          pauses=parse_pauses(args.pause), date_order=args.date_order)
 
 
 def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, str]:

@@ -31,6 +31,7 @@ class RenderInfo:
     pauses_ms: dict[str, int]
     loudness_lufs: float
     true_peak_dbfs: float
+    date_order: str = "mdy"
 
 
 def build_report(
