@@ -464,3 +464,28 @@ def test_config_file_sets_date_order_and_pauses(corpus):
     config_file.write_text('input = "in"\npause = { breath = 100 }\n')
     with pytest.raises(UsageError, match="pause 'breath=100'"):
         batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))
+
+
+def test_a_run_without_feed_keeps_an_earlier_feed_true_to_the_files(corpus):
+    import feedparser
+
+    run_batch(config(corpus, feed_url="https://news.example/audio/", feed_title="Harbour audio"))
+    (corpus / "in" / "weather.md").write_text("Rain, then snow, then a long spell of sun.", encoding="utf-8")
+    run_batch(config(corpus))  # an ad-hoc run, without --feed
+    feed = feedparser.parse((corpus / "out" / "feed.xml").read_bytes())
+    assert feed.feed.title == "Harbour audio"
+    enclosures = {entry.enclosures[0].href: int(entry.enclosures[0].length) for entry in feed.entries}
+    assert enclosures["https://news.example/audio/weather.wav"] == (corpus / "out" / "weather.wav").stat().st_size
+
+
+def test_a_run_that_changes_nothing_leaves_index_and_feed_untouched(corpus):
+    run_batch(config(corpus, feed_url="https://news.example/audio/"))
+    published = [corpus / "out" / "index.json", corpus / "out" / "feed.xml"]
+    before = [(path.read_bytes(), path.stat().st_mtime_ns) for path in published]
+    time.sleep(1.1)  # the documents carry times to the second
+    assert statuses(run_batch(config(corpus, feed_url="https://news.example/audio/"))) == {
+        name: "skipped" for name in ARTICLES}
+    assert [(path.read_bytes(), path.stat().st_mtime_ns) for path in published] == before
+    (corpus / "in" / "weather.md").write_text("Fog.", encoding="utf-8")
+    run_batch(config(corpus, feed_url="https://news.example/audio/"))
+    assert all(path.read_bytes() != old for path, (old, _) in zip(published, before))

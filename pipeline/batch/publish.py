@@ -127,13 +127,31 @@ def _now() -> datetime:
 
 
 def write_index(out_dir: Path, renditions: list[Rendition]) -> Path:
-    """Write `index.json` ({"generated", "renditions"}) atomically; return its path."""
+    """Write `index.json` ({"generated", "renditions"}) atomically, unless it already lists exactly these
+    renditions (a run that changed nothing leaves it, and its time, alone); return its path."""
     path = Path(out_dir) / INDEX_NAME
-    index = {"generated": _now().isoformat(), "renditions": [asdict(rendition) for rendition in renditions]}
-    with StagedOutputs() as outputs:
-        outputs.stage_text(path, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
-        outputs.publish()
+    listed = [asdict(rendition) for rendition in renditions]
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("renditions") == listed:
+            return path
+    except (OSError, ValueError, AttributeError):
+        pass  # missing or damaged: written anew
+    index = {"generated": _now().isoformat(), "renditions": listed}
+    _write_if_changed(path, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     return path
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write a text file atomically unless it already holds exactly this text; whether it was written."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    with StagedOutputs() as outputs:
+        outputs.stage_text(path, text)
+        outputs.publish()
+    return True
 
 
 def check_url_base(url_base: str) -> str:
@@ -181,16 +199,66 @@ def write_feed(
     language: str = "en-us",
     author: str = "article-audio",
 ) -> Path:
-    """Write `feed.xml`, a podcast RSS 2.0 feed (iTunes namespace) of the renditions, atomically; return its path."""
+    """Write `feed.xml`, a podcast RSS 2.0 feed (iTunes namespace) of the renditions, atomically, unless only
+    its build date would change; return its path."""
     base = check_url_base(url_base)
     path = Path(out_dir) / FEED_NAME
+    previous = _read_feed(path)
+    if previous is not None:
+        unchanged = _feed_xml(renditions, base, title, description, language, author, previous.built)
+        if previous.text == unchanged:
+            return path
+    _write_if_changed(path, _feed_xml(renditions, base, title, description, language, author,
+                                      format_datetime(_now(), usegmt=True)))
+    return path
+
+
+@dataclass(frozen=True)
+class PublishedFeed:
+    """What a feed already in the output folder says about itself."""
+
+    text: str
+    built: str  # its lastBuildDate
+    url_base: str  # where it says it is served from
+    title: str
+
+
+def _read_feed(path: Path) -> PublishedFeed | None:
+    """The feed at `path` if it is one this tool wrote (it names itself in an atom:link), else None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        channel = ET.fromstring(text).find("channel")
+    except (OSError, UnicodeDecodeError, ET.ParseError):
+        return None
+    if channel is None:
+        return None
+    link = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+    href = link.get("href", "") if link is not None else ""
+    if not href.endswith("/" + FEED_NAME):
+        return None
+    return PublishedFeed(text, channel.findtext("lastBuildDate", ""), href[: -len(FEED_NAME)],
+                         channel.findtext("title", ""))
+
+
+def refresh_feed(out_dir: Path, renditions: list[Rendition]) -> Path | None:
+    """Bring a feed published by an earlier run up to date (same address and title), so a run without --feed
+    never leaves one listing files that have changed or gone; None when there is no feed to refresh."""
+    previous = _read_feed(Path(out_dir) / FEED_NAME)
+    if previous is None:
+        return None
+    return write_feed(out_dir, renditions, previous.url_base, title=previous.title)
+
+
+def _feed_xml(renditions: list[Rendition], base: str, title: str, description: str, language: str, author: str,
+              built: str) -> str:
+    """The feed's XML text, built at `built` (an RFC 2822 date)."""
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     _add(channel, "title", title)
     _add(channel, "link", f"{base}/")
     _add(channel, "description", description)
     _add(channel, "language", language)
-    _add(channel, "lastBuildDate", format_datetime(_now(), usegmt=True))
+    _add(channel, "lastBuildDate", built)
     self_link = {"href": file_url(base, FEED_NAME), "rel": "self", "type": "application/rss+xml"}
     ET.SubElement(channel, f"{{{ATOM_NS}}}link", self_link)
     _add(channel, f"{{{ITUNES_NS}}}author", author)
@@ -211,11 +279,7 @@ def write_feed(
         _add(item, f"{{{ITUNES_NS}}}summary", summary)
         _add(item, f"{{{ITUNES_NS}}}explicit", "false")
     ET.indent(rss)
-    tree = ET.ElementTree(rss)
-    with StagedOutputs() as outputs:
-        outputs.stage(path, lambda partial: tree.write(partial, encoding="utf-8", xml_declaration=True))
-        outputs.publish()
-    return path
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(rss, encoding="unicode") + "\n"
 
 
 def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:

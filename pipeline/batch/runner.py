@@ -450,9 +450,16 @@ def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
 
 
 def _publish(config: BatchConfig) -> None:
-    from pipeline.batch.publish import collect_renditions, write_feed, write_index
+    from pipeline.batch.publish import (
+        collect_renditions,
+        refresh_feed,
+        write_feed,
+        write_index,
+    )
 
     renditions = collect_renditions(config.out_dir)
     write_index(config.out_dir, renditions)
     if config.feed_url:
         write_feed(config.out_dir, renditions, config.feed_url, title=config.feed_title)
+    else:
+        refresh_feed(config.out_dir, renditions)
