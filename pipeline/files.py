@@ -83,8 +83,18 @@ def write_error(path: Path, error: OSError) -> ExportError:
     return ExportError(f"{path}: could not be written ({error.strerror or error}); check the folder")
 
 
+def user_cache_folder() -> Path:
+    """This tool's folder in the user's cache directory ($XDG_CACHE_HOME, or ~/.cache): never published."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "article-audio"
+
+
 def check_writable_folder(folder: Path) -> None:
     """Create the output folder if needed and make sure files can be created in it."""
+    blocking_file = next((parent for parent in (folder, *folder.parents) if parent.is_file()), None)
+    if blocking_file is not None:
+        raise OutputError(f"{blocking_file}: is a file, so {folder} cannot be a folder; choose another output path "
+                          "with -o")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

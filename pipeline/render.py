@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -70,6 +71,19 @@ def output_paths(out: Path) -> tuple[Path, Path]:
     return out.with_suffix(".json"), out.with_suffix(".vtt")
 
 
+def check_no_other_rendition(out: Path) -> None:
+    """Refuse to render `<stem>.mp3` where `<stem>.json` and `.vtt` belong to `<stem>.wav`: they would be
+    replaced, and the other file left without its report and captions."""
+    report_path, _ = output_paths(out)
+    try:
+        other = json.loads(report_path.read_text(encoding="utf-8")).get("output")
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(other, str) and other != out.name and (out.parent / other).is_file():
+        raise UsageError(f"{report_path} is the report of {out.parent / other}; rendering {out.name} beside it "
+                         "would replace its report and captions: write to another folder with -o, or give --force")
+
+
 def default_output(article: Article, settings: RenderSettings, folder: Path = DEFAULT_OUTPUT_FOLDER) -> Path:
     """`audio_out/<stem>.<format>`."""
     return folder / f"{article.name}.{settings.format}"
@@ -113,17 +127,21 @@ def render(
     engine: Engine | None = None,
     report_extra: dict | None = None,
     overlap_encoding: bool = True,
+    force: bool = False,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
-    With `overlap_encoding` ffmpeg encodes on a second core while synthesis goes on, so one render finishes
+    `force` replaces the report and captions of another rendition of the same stem (another format) in the
+    folder, which are otherwise refused. With `overlap_encoding` ffmpeg encodes on a second core while synthesis goes on, so one render finishes
     sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
     check_settings(settings)
     out = Path(out) if out is not None else default_output(article, settings)
     check_writable_folder(out.parent)
+    if not force:
+        check_no_other_rendition(out)
     remove_stale_partials(out.parent, out.stem)
     script = spoken_script(article, lexicon, settings)
     own_engine = engine is None

@@ -41,9 +41,11 @@ def pytest_unconfigure(config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_temporary_leftovers():
+def no_temporary_leftovers(monkeypatch, tmp_path_factory):
     """Fail any test after which something new is left in the temporary directory (by the code, a command it
-    ran, or a worker): under cron every leftover would pile up without bound."""
+    ran, or a worker): under cron every leftover would pile up without bound. Each test also gets a user cache
+    directory of its own, so no test writes to the real one or sees another's cached audio."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     folder = Path(tempfile.gettempdir())
     before = set(os.listdir(folder))
     yield

@@ -42,7 +42,8 @@ def write_articles(folder: Path, articles: dict[str, str] = ARTICLES) -> None:
 
 
 def config(tmp_path: Path, **changes) -> BatchConfig:
-    values = dict(input_dir=tmp_path / "in", out_dir=tmp_path / "out", settings=TONE_WAV, jobs=1)
+    values = dict(input_dir=tmp_path / "in", out_dir=tmp_path / "out", settings=TONE_WAV, jobs=1,
+                  cache_dir=tmp_path / "cache")
     values.update(changes)
     values.setdefault("in_process", values["jobs"] == 1)  # fast, and lets tests patch what a worker does
     return BatchConfig(**values)
@@ -240,7 +241,7 @@ def test_parallel_workers_render_the_same_renditions(corpus, tmp_path):
 
 def test_corrupt_cache_entry_is_redone(corpus):
     run_batch(config(corpus))
-    for entry in (corpus / "out" / ".cache").rglob("*"):
+    for entry in (corpus / "cache").rglob("*"):
         if entry.is_file():
             data = bytearray(entry.read_bytes())
             data[-1] ^= 0xFF
@@ -489,3 +490,12 @@ def test_a_run_that_changes_nothing_leaves_index_and_feed_untouched(corpus):
     (corpus / "in" / "weather.md").write_text("Fog.", encoding="utf-8")
     run_batch(config(corpus, feed_url="https://news.example/audio/"))
     assert all(path.read_bytes() != old for path, (old, _) in zip(published, before))
+
+
+def test_the_sentence_cache_lives_in_the_users_cache_directory_not_in_the_published_folder(corpus, monkeypatch):
+    xdg = corpus / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    result = run_batch(config(corpus, cache_dir=None))
+    assert result.count("rendered") == len(ARTICLES)
+    assert not (corpus / "out" / ".cache").exists()
+    assert any((xdg / "article-audio" / "sentences").rglob("*"))

@@ -40,13 +40,15 @@ LABEL = re.compile(r"^Estimated (\d+) minutes?$")
 
 # What each command's help must offer; a command missing here still has its parser's own options checked.
 EXPECTED_OPTIONS = {
-    "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
+    "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json",
+               "--force"],
     "split": ["ARTICLE", "--json"],
     "script": ["ARTICLE", "--lexicon", "--json"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
     "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
-    "batch": ["INPUT_DIR", "--out", "--lexicon", "--jobs", "--config", "--dry-run", "--log", "--feed", "--prune"],
+    "batch": ["INPUT_DIR", "-o", "--out", "--lexicon", "--jobs", "--config", "--dry-run", "--log", "--feed", "--prune",
+              "--date-order", "--pause", "--cache-dir"],
 }
 
 
@@ -444,7 +446,8 @@ def test_voices(capsys) -> None:
     voices = json.loads(stdout)
     assert code == 0
     assert "gmw/en-us" in {voice["id"] for voice in voices}
-    assert all(set(voice) == {"id", "name", "languages", "gender"} for voice in voices)
+    assert all(set(voice) == {"id", "name", "languages", "gender", "default"} for voice in voices)
+    assert [voice["id"] for voice in voices if voice["default"]] == ["gmw/en-us"]
 
 
 def test_voices_tone(capsys) -> None:
@@ -736,3 +739,29 @@ def test_sigterm_during_render_publishes_nothing(tmp_path) -> None:
     assert "Traceback" not in err.decode()
     assert err.decode().strip() == "article-audio: interrupted; no partial file was left"
     assert names(out_dir) == []
+
+
+def test_an_output_path_through_a_file_says_so(capsys, tmp_path) -> None:
+    (tmp_path / "notes.txt").write_text("not a folder")
+    code, stdout, err = run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "notes.txt" / "out.mp3")
+    assert_one_line_error(code, err, 2, "notes.txt: is a file", "-o")
+    assert "File exists" not in err and stdout == ""
+    assert names(tmp_path) == ["notes.txt"]
+
+
+def test_a_second_format_beside_the_first_is_refused_unless_forced(capsys, tmp_path) -> None:
+    assert run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.mp3")[0] == 0
+    first = {name: (tmp_path / name).read_bytes() for name in names(tmp_path)}
+    code, stdout, err = run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.wav")
+    assert_one_line_error(code, err, 2, "story.json is the report of", "story.mp3", "--force")
+    assert {name: (tmp_path / name).read_bytes() for name in names(tmp_path)} == first
+    code, stdout, err = run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.wav", "--force")
+    assert code == 0 and json.loads((tmp_path / "story.json").read_text())["output"] == "story.wav"
+    assert run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.wav")[0] == 0  # its own again
+
+
+def test_one_sentence_is_not_sentences(capsys, tmp_path) -> None:
+    article = tmp_path / "brief.txt"
+    article.write_text("Council meets Monday.")
+    code, stdout, _ = run(capsys, "render", article, "--engine", "tone", "-o", tmp_path / "out")
+    assert code == 0 and "1 sentence)" in stdout.splitlines()[0]

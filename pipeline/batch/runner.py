@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import ArticleAudioError, InputError, UsageError
-from pipeline.files import PARTIAL_SUFFIX, check_writable_folder
+from pipeline.files import PARTIAL_SUFFIX, check_writable_folder, user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import RenderSettings
 from pipeline.stages.article import parse_article
@@ -63,8 +63,9 @@ class BatchConfig:
 
     @property
     def cache_folder(self) -> Path:
-        """Where sentence audio is cached: configured, or `.cache` in the output folder."""
-        return self.cache_dir or self.out_dir / ".cache"
+        """Where sentence audio is cached: configured, or in the user's cache directory (never in the
+        published output folder)."""
+        return self.cache_dir or user_cache_folder() / "sentences"
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def _render_job(job: Job) -> Outcome:
         # One core per worker: --jobs counts the cores a batch uses (see render's overlap_encoding).
         render(article, lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
                engine=engine, report_extra={"render_key": job.key, "source_path": job.relative},
-               overlap_encoding=False)
+               overlap_encoding=False, force=True)  # a format change re-renders under the same stem
     except OSError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})",
                        seconds=time.perf_counter() - started)

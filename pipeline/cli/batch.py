@@ -51,7 +51,8 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
     batch.add_argument("--voice", metavar="V", help="voice id, name or language")
     batch.add_argument("--rate", type=int, metavar="WPM", help=f"speaking rate (default {DEFAULT_RATE})")
     batch.add_argument("--engine", help="speech engine (default espeak)")
-    batch.add_argument("--cache-dir", metavar="DIR", help="sentence audio cache (default OUT/.cache)")
+    batch.add_argument("--cache-dir", metavar="DIR", help="sentence audio cache (default: article-audio/sentences in the user's cache directory, "
+                       "$XDG_CACHE_HOME or ~/.cache)")
     add_date_order(batch, default=None)
     add_pause_option(batch)
     batch.add_argument("--verbose", action="store_true", help="print the summary line even when all went well")

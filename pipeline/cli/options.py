@@ -32,3 +32,8 @@ def parse_pauses(options: list[str], label: str = "--pause", base: Pauses = Paus
                              "and MS a whole number of milliseconds up to 10000")
         changes[kind] = int(value)
     return replace(base, **changes)
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 sentence", "2 sentences"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural
 from pipeline.errors import UsageError
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import (
@@ -47,6 +47,8 @@ def add_render_commands(commands) -> None:
     _add_article(render, optional=True)
     render.add_argument("-o", "--out", metavar="OUT", help="output file or folder (default audio_out/<stem>.mp3)")
     render.add_argument("--format", choices=sorted(FORMATS), help="audio format (default mp3, or OUT's extension)")
+    render.add_argument("--force", action="store_true",
+                        help="replace the report and captions of another rendition of the same name in OUT's folder")
     _add_speech_options(render)
 
     split = commands.add_parser("split", help="print the paragraphs and sentences the renderer will use")
@@ -109,13 +111,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     article = read_article(args.article)
     lexicon = _lexicon_for(args)
     out, audio_format = _render_target(args, article)
-    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out)
+    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force)
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     else:
         report = result.report
         print(f"{result.audio_path}  {report['duration_seconds']:.1f} s  ({report['estimate']['label']}, "
-              f"{len(report['sentences'])} sentences)")
+              f"{plural(len(report['sentences']), 'sentence')})")
         print(f"{result.report_path}")
         print(f"{result.captions_path}")
     return 0
@@ -183,8 +185,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     if args.json:
-        print(json.dumps([{"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
-                          for v in voices], ensure_ascii=False, indent=1))
+        print(json.dumps([{"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender,
+                           "default": v.id == default} for v in voices], ensure_ascii=False, indent=1))
         return 0
     for voice in voices:
         marker = "*" if voice.id == default else " "
