@@ -89,3 +89,20 @@ def espeak_engine():
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real file system of 64 KiB (a tmpfs), for tests of a full disk; skipped where mounting is not allowed
+    (not root), in which case the simulated full-disk tests still run."""
+    import subprocess
+
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): " + done.stderr.decode(errors="replace").strip())
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)

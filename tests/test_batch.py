@@ -499,3 +499,20 @@ def test_the_sentence_cache_lives_in_the_users_cache_directory_not_in_the_publis
     assert result.count("rendered") == len(ARTICLES)
     assert not (corpus / "out" / ".cache").exists()
     assert any((xdg / "article-audio" / "sentences").rglob("*"))
+
+
+def test_a_batch_onto_a_real_full_disk_fails_each_article_cleanly_and_the_next_run_recovers(tmp_path, small_disk):
+    write_articles(tmp_path / "in", {"weather.md": ARTICLES["weather.md"]})
+    (tmp_path / "in" / "long.md").write_text((Path(__file__).parent / "fixtures" / "heldout" /
+                                              "h12-investigation-tutoring-program.md").read_text(encoding="utf-8"))
+    mp3 = RenderSettings(engine="tone", format="mp3")
+    result = run_batch(config(tmp_path, out_dir=small_disk, settings=mp3))
+    assert statuses(result)["long.md"] == "failed"
+    assert "no space left" in [o.reason for o in result.outcomes if o.source == "long.md"][0]
+    assert not [p.name for p in small_disk.rglob("*") if p.name.endswith(".partial") or p.name.startswith("long.")]
+    for rendition in small_disk.glob("*.mp3"):  # whatever fitted is complete
+        assert rendition.with_suffix(".json").is_file() and rendition.with_suffix(".vtt").is_file()
+    (tmp_path / "in" / "long.md").unlink()  # the operator moves the long read elsewhere
+    again = run_batch(config(tmp_path, out_dir=small_disk, settings=mp3))
+    assert statuses(again) in ({"weather.md": "rendered"}, {"weather.md": "skipped"})
+    assert (small_disk / "weather.mp3").is_file() and (small_disk / "index.json").is_file()

@@ -765,3 +765,13 @@ def test_one_sentence_is_not_sentences(capsys, tmp_path) -> None:
     article.write_text("Council meets Monday.")
     code, stdout, _ = run(capsys, "render", article, "--engine", "tone", "-o", tmp_path / "out")
     assert code == 0 and "1 sentence)" in stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("audio_format", ["mp3", "wav"])
+def test_a_real_full_disk_is_one_line_and_leaves_nothing(capsys, small_disk, audio_format) -> None:
+    """On a 64 KiB file system the rendition cannot fit: one line saying so, exit 1, and no partial file."""
+    done = run_process("render", LONG, "--engine", "tone", "-o", small_disk / f"story.{audio_format}", cwd=small_disk.parent)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "no space left" in lines[0] and "Traceback" not in lines[0]
+    assert names(small_disk) == []
