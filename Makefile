@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch venv wheel-check clean
+.PHONY: demo test bench bench-batch bench-soak venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ bench: $(STAMP)
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py
+
+bench-soak: $(STAMP)
+	$(BIN)/python benchmarks/batch_soak.py
 
 # The wheel a user installs, in a fresh virtual environment, renders the sample: a package file left out of
 # the wheel fails here instead of on a user's machine.

@@ -18,13 +18,15 @@ import json
 import random
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CLI = [sys.executable, "-m", "pipeline", "batch"]
+sys.path.insert(0, str(HERE))
+
+from scratch import scratch_folder  # noqa: E402
 
 
 def make_articles(folder: Path, count: int) -> None:
@@ -77,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=50)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="article-audio-batch-bench-"))
+    work = scratch_folder("article-audio-batch-bench-")
     articles = work / "articles"
     make_articles(articles, args.articles)
     words = sum(len(p.read_text().split()) for p in articles.glob("*.md"))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import scratch_folder  # noqa: E402
 
 from pipeline.engines import get_engine  # noqa: E402
 from pipeline.lexicon.model import EMPTY_LEXICON  # noqa: E402
@@ -31,7 +33,7 @@ SETS = {
 def main() -> None:
     engine = get_engine("espeak")
     settings = RenderSettings(format="wav")
-    out = Path(tempfile.mkdtemp(prefix="article-audio-estimate-"))
+    out = scratch_folder("article-audio-estimate-")
     everything = []
     for name, paths in SETS.items():
         errors = []

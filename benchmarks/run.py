@@ -17,13 +17,15 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import scratch_folder  # noqa: E402
 
 from pipeline.engines.espeak import DEFAULT_VOICE  # noqa: E402
 from pipeline.settings import DEFAULT_BITRATES, DEFAULT_RATE  # noqa: E402
@@ -44,7 +46,7 @@ def timed(command: list[str] | str, repeat: int) -> list[float]:
 
 def bench_render(repeat: int) -> float:
     """Render vs the espeak-ng + ffmpeg floor, interleaved so load hits both alike."""
-    out = Path(tempfile.mkdtemp(prefix="article-audio-bench-"))
+    out = scratch_folder("article-audio-bench-")
     python = sys.executable
     cli = Path(python).with_name("article-audio")
     render = [str(cli), "render", str(ARTICLE), "-o", str(out / "render.mp3")]
@@ -103,7 +105,7 @@ def bench_lexicon(render_median: float, repeat: int) -> None:
         invented.add("".join(generator.choice("bcdfghklmnprstvwz") + generator.choice("aeiou") for _ in range(3)).title())
     entries = [Entry(word, word.lower() + "h", case_sensitive=i % 3 == 0) for i, word in enumerate(article_words)]
     entries += [Entry(word, word.lower()) for word in sorted(invented)]
-    path = Path(tempfile.mkdtemp(prefix="article-audio-bench-")) / "lexicon.toml"
+    path = scratch_folder("article-audio-bench-") / "lexicon.toml"
     path.write_text(write_toml(entries), encoding="utf-8")
     sentences = [sentence for block in split_blocks(read_article(ARTICLE)) for sentence in block]
     times, fired = [], 0
