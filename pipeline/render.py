@@ -133,8 +133,8 @@ def render(
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
     `force` replaces the report and captions of another rendition of the same stem (another format) in the
-    folder, which are otherwise refused. With `overlap_encoding` ffmpeg encodes on a second core while synthesis goes on, so one render finishes
-    sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
+    folder, which are otherwise refused. With `overlap_encoding` ffmpeg encodes on a second core while
+    synthesis goes on, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
     check_settings(settings)
