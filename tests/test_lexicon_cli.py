@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli.main import main
+from pipeline.engines.tone import ToneEngine
 from pipeline.lexicon.model import load_lexicon
 
 GOOD_TOML = '[[entry]]\nword = "Okonjo"\nsay = "oh-kon-jo"\n'
@@ -109,3 +112,85 @@ def test_add_stubs_failure_leaves_the_lexicon_whole(tmp_path, capsys, monkeypatc
     assert "no space left" in one_line_error(capsys)
     assert lexicon.read_text(encoding="utf-8") == GOOD_TOML
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["a.md", "lexicon.toml"]
+
+
+# One entry per kind of finding, the line of each [[entry]] noted.
+FINDINGS_TOML = """\
+[[entry]]
+word = "Okafor"
+say = "oh kah for"
+
+[[entry]]
+word = "okafor"
+say = "oh kay for"
+
+[[entry]]
+word = "Tamsin"
+say = "tam zin"
+ipa = "ˈtæmzɪn9"
+
+[[entry]]
+word = "plover"
+say = "plover"
+
+[[entry]]
+word = "Halloran"
+say = "hallorun"
+
+[[entry]]
+word = "Brisk"
+ipa = "brɪsk"
+
+[[entry]]
+word = "ping"
+say = "pong"
+
+[[entry]]
+word = "pong"
+say = "ping"
+
+[[entry]]
+word = "Lake Orrin"
+say = "lake or in"
+
+[[entry]]
+word = "Orrin"
+say = "or in"
+"""
+
+
+def consonant_phonemes(self, text, voice):
+    """Gives the tone engine phonemes: two spellings sound alike when their consonants agree."""
+    return ("".join(ch for ch in text.lower() if ch not in "aeiou -"),)
+
+
+@pytest.mark.parametrize(
+    "corpus, codes",
+    [
+        ([], {"duplicate", "ipa", "loop", "case-variants", "shadowed", "no-change", "unusable"}),
+        (["Okafor rowed across Lake Orrin. Halloran waited."], {"unused", "shadowed", "no-change", "duplicate"}),
+    ],
+)
+def test_audition_shows_every_finding_check_reports(tmp_path, capsys, monkeypatch, corpus, codes):
+    monkeypatch.setattr(ToneEngine, "phonemes", consonant_phonemes)
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(FINDINGS_TOML, encoding="utf-8")
+    corpus_args = []
+    for number, text in enumerate(corpus):
+        (tmp_path / f"{number}.md").write_text(text, encoding="utf-8")
+        corpus_args += ["--corpus", str(tmp_path / f"{number}.md")]
+    main(["lexicon", "check", str(lexicon), "--engine", "tone", "--json", *corpus_args])
+    rows = json.loads(capsys.readouterr().out)
+    assert codes <= {row["code"] for row in rows}
+    expected: dict[int, list[str]] = {}
+    for row in rows:
+        expected.setdefault(row["line"], []).append(f"{row['level']}: {row['message']}")
+
+    out = tmp_path / "audition"
+    assert main(["lexicon", "audition", str(lexicon), "--engine", "tone", "-o", str(out), *corpus_args]) == 0
+    capsys.readouterr()
+    report = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert {record["line"]: record["findings"] for record in report["entries"] if record["findings"]} == expected
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for found in expected.values():
+        assert all(html.escape(text) in page for text in found)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.cli.main import main
 from pipeline.errors import ExportError, LexiconError
 from pipeline.lexicon.formats import (
     PLS_NAMESPACE,
@@ -25,7 +26,7 @@ from pipeline.lexicon.formats import (
     write_toml,
     xsampa_to_ipa,
 )
-from pipeline.lexicon.model import Entry, parse_lexicon
+from pipeline.lexicon.model import Entry, fired_entries, load_lexicon, parse_lexicon
 
 LEXICONS = Path(__file__).parent / "fixtures" / "lexicons"
 NS = {"pls": PLS_NAMESPACE}
@@ -279,6 +280,40 @@ def test_pls_round_trip_of_fixtures():
         entries = read_lexicon_file(path)
         back = read_pls(write_pls(entries), "x")
         assert sorted(map(repr, unnumbered(back))) == sorted(map(repr, unnumbered(entries)))
+
+
+def graphemes(data: bytes) -> list[str]:
+    return [" ".join(node.text.split()) for node in parsed(data).iterfind("pls:lexeme/pls:grapheme", NS)]
+
+
+@pytest.mark.parametrize(
+    "word, written",
+    [
+        ("Nguyen", ["Nguyen", "nguyen", "NGUYEN"]),
+        # the Capitalized form capitalizes the first letter, after any leading punctuation
+        ("'twixt", ["'twixt", "'Twixt", "'TWIXT"]),
+        ("-vardi", ["-vardi", "-Vardi", "-VARDI"]),
+        ("’ROUND", ["’ROUND", "’round", "’Round"]),
+        ("«nother", ["«nother", "«Nother", "«NOTHER"]),
+        # a digit is not punctuation: there is nothing after it to capitalize
+        ("1st", ["1st", "1ST"]),
+    ],
+)
+def test_write_pls_spells_out_case_after_leading_punctuation(word, written):
+    assert graphemes(write_pls([Entry(word, "x")])) == written
+
+
+def test_pls_round_trip_keeps_graphemes_that_start_with_punctuation(tmp_path, capsys):
+    source = LEXICONS / "leading-punctuation.pls"
+    toml, out = tmp_path / "lex.toml", tmp_path / "out.pls"
+    assert main(["lexicon", "import", str(source), "-o", str(toml)]) == 0
+    assert main(["lexicon", "export", str(toml), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert set(graphemes(source.read_bytes())) - set(graphemes(out.read_bytes())) == set()
+    # and the imported entries still fire where the words stand alone
+    lexicon = load_lexicon(toml)
+    sentence = "'Twixt the dunes a ’Nother -Vardi song woke the kestrel."
+    assert fired_entries(lexicon.apply(sentence)) == ("'twixt", "’Nother", "-vardi", "Kestrel")
 
 
 XML_CHARACTERS = st.characters(exclude_categories=("Cs",)).filter(

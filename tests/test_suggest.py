@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from pipeline.cli.main import main
 from pipeline.lexicon.model import (
@@ -12,7 +15,7 @@ from pipeline.lexicon.model import (
     load_lexicon,
     parse_lexicon,
 )
-from pipeline.lexicon.suggest import classify, find_risks, stub_entries
+from pipeline.lexicon.suggest import Risk, classify, find_risks, stub_entries
 from pipeline.stages.article import parse_article
 
 ARTICLES = [
@@ -73,3 +76,38 @@ def test_cli_tsv_json_and_add_stubs(tmp_path, capsys):
 def test_cli_add_stubs_needs_a_lexicon(capsys):
     assert main(["lexicon", "suggest", "--corpus", "pipeline/data/sample_article.md", "--add-stubs"]) == 2
     assert "--add-stubs needs --lexicon" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "entries, text, words, expected",
+    [
+        # an entry matches regardless of case unless it is case_sensitive
+        ((Entry("okonjo", "oh kon jo"),), "", ["Okonjo", "OKONJO", "Kahgee"], ["Kahgee"]),
+        ((Entry("NRTA", "N R T A", case_sensitive=True),), "", ["Nrta", "NRTA"], ["Nrta"]),
+        # stubs appended earlier are comments, not entries, but the lexicon has them all the same
+        ((), '# [[entry]]\n# word = "okonjo"\n# say = ""\n', ["Okonjo", "Kahgee"], ["Kahgee"]),
+        ((), '# [[entry]]\n# word = "Ng\\u2019ozi"\n', ["Ng\u2019ozi", "Prys"], ["Prys"]),
+        # one run never stubs a word twice
+        ((), "", ["Okonjo", "OKONJO", "okonjo"], ["Okonjo"]),
+    ],
+)
+def test_stubs_skip_words_the_lexicon_has(entries, text, words, expected):
+    risks = [Risk(word, 1, classify(word), "", "context") for word in words]
+    stubs = stub_entries(risks, Lexicon(entries=entries), text)
+    assert re.findall(r'^# word = "(.*)"$', stubs, re.MULTILINE) == expected
+
+
+def test_cli_add_stubs_twice_adds_nothing_the_second_time(tmp_path, capsys):
+    corpus = tmp_path / "a.md"
+    corpus.write_text("Okonjo met Okonjo. Kahgee left. OKONJO waved.", encoding="utf-8")
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[[entry]]\nword = "Prys"\nsay = "prees"\n', encoding="utf-8")
+    command = ["lexicon", "suggest", "--corpus", str(corpus), "--lexicon", str(lexicon), "--add-stubs",
+               "--engine", "tone"]
+    assert main(command) == 0
+    first = lexicon.read_text(encoding="utf-8")
+    assert re.findall(r'^# word = "(.*)"$', first, re.MULTILINE) == ["Okonjo", "Kahgee"]
+    assert f"{lexicon}: added 2 stubs" in capsys.readouterr().err
+    assert main(command) == 0
+    assert lexicon.read_text(encoding="utf-8") == first
+    assert f"{lexicon}: no stubs added" in capsys.readouterr().err

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.cli.options import plural
 from pipeline.errors import UsageError
 from pipeline.lexicon.model import EMPTY_LEXICON, load_lexicon
 from pipeline.settings import DEFAULT_RATE
@@ -94,14 +95,21 @@ def _phonemizer(engine_name: str, voice: str | None = None):
     return engine, (ipa if engine.phonemes("test", chosen) is not None else None)
 
 
+def _findings(args: argparse.Namespace, corpus: list[str], phonemizer):
+    """What `lexicon check` reports for args.lexicon; audition shows the same, so both call this."""
+    from pipeline.lexicon.check import check_lexicon
+
+    return check_lexicon(args.lexicon, corpus=corpus, phonemizer=phonemizer, engine_name=args.engine)
+
+
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     """Lint a lexicon."""
-    from pipeline.lexicon.check import check_lexicon, exit_status
+    from pipeline.lexicon.check import exit_status
 
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
     engine, ipa = _phonemizer(args.engine)
     try:
-        findings = check_lexicon(args.lexicon, corpus=corpus, phonemizer=ipa, engine_name=args.engine)
+        findings = _findings(args, corpus, ipa)
     finally:
         engine.close()
     if args.json:
@@ -116,7 +124,7 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
     """Rank mispronunciation risks."""
-    from pipeline.lexicon.suggest import append_stubs, find_risks, stub_entries
+    from pipeline.lexicon.suggest import add_stubs, find_risks
 
     if args.add_stubs and not args.lexicon:
         raise UsageError("--add-stubs needs --lexicon FILE to append the stubs to")
@@ -131,7 +139,9 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     if args.add_stubs:
-        append_stubs(Path(args.lexicon), stub_entries(risks, lexicon))
+        added = add_stubs(Path(args.lexicon), risks, lexicon)
+        print(f"{args.lexicon}: added {plural(added, 'stub')}" if added else
+              f"{args.lexicon}: no stubs added; every suggested word already has an entry or a stub", file=sys.stderr)
     if args.json:
         print(json.dumps([dataclasses.asdict(risk) for risk in risks], ensure_ascii=False, indent=1))
     else:
@@ -144,17 +154,16 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_audition(args: argparse.Namespace) -> int:
     """Write the audition page."""
-    from pipeline.engines import get_engine, resolve_voice
+    from pipeline.engines import resolve_voice
     from pipeline.lexicon.audition import audition
-    from pipeline.lexicon.check import check_lexicon
 
     lexicon = load_lexicon(args.lexicon)
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
-    findings: dict[int, list[str]] = {}
-    for finding in check_lexicon(args.lexicon, corpus=corpus, engine_name=args.engine):
-        findings.setdefault(finding.line, []).append(f"{finding.level}: {finding.message}")
-    engine = get_engine(args.engine)
+    engine, ipa = _phonemizer(args.engine)
     try:
+        findings: dict[int, list[str]] = {}
+        for finding in _findings(args, corpus, ipa):
+            findings.setdefault(finding.line, []).append(f"{finding.level}: {finding.message}")
         page = audition(lexicon, corpus, engine, resolve_voice(engine, args.voice), args.rate, Path(args.out), findings)
     finally:
         engine.close()

@@ -18,7 +18,8 @@ PLS import (`read_pls`), with or without the PLS namespace:
 
 PLS export (`write_pls`): UTF-8, the PLS namespace, alphabet="ipa", xml:lang. Entries sharing (say, ipa,
 example) share a lexeme, except that words differing only in case never share one (import would merge them).
-A case-insensitive entry is written as the word plus its lowercase, Capitalized and UPPER forms, because
+A case-insensitive entry is written as the word plus its lowercase, Capitalized (first letter after any leading
+punctuation, so "'tis" gives "'Tis") and UPPER forms, because
 Polly, Azure and ElevenLabs match graphemes case-sensitively. The phoneme precedes the alias, since consumers
 take the first pronunciation. `whole_word=False` and notes are not written, so `read_pls(write_pls(x))` gives
 back `x` up to those, white space, the order of entries and the case flag of caseless words.
@@ -50,6 +51,7 @@ CSV_COLUMNS = ("word", "say", "ipa", "case_sensitive", "whole_word", "note", "ex
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+_LEADING_PUNCTUATION = re.compile(r"[^\w\s]*")
 _PLS_HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<lexicon version="1.0"\n'
     f'    xmlns="{PLS_NAMESPACE}"\n    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n'
@@ -100,8 +102,14 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _capitalized(word: str) -> str:
+    # str.capitalize() uppercases only a first character, so "'tis" and "-egi" would stay as they are.
+    lead = _LEADING_PUNCTUATION.match(word).end()
+    return word[:lead] + word[lead:].capitalize()
+
+
 def _case_variants(word: str) -> list[str]:
-    forms = dict.fromkeys((word, word.lower(), word.capitalize(), word.upper()))
+    forms = dict.fromkeys((word, word.lower(), _capitalized(word), word.upper()))
     return [form for form in forms if form.casefold() == word.casefold()]
 
 

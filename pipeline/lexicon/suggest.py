@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.lexicon.model import Lexicon
+from pipeline.lexicon.model import Entry, Lexicon, tomllib
 from pipeline.stages.article import Article
 from pipeline.stages.normalize import normalize_text
 from pipeline.stages.split import split_sentences
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_STUB_WORD = re.compile(r'^#[ \t]*word[ \t]*=[ \t]*("(?:[^"\\]|\\.)*")[ \t]*$', re.MULTILINE)
+_STUBS_HEADER = "\n# Suggested entries: fill in `say`, then remove the leading '# ' from each line.\n"
 
 
 @dataclass(frozen=True)
@@ -80,19 +82,38 @@ def _unknown_words(sentence: str, lexicon: Lexicon, known: frozenset[str]) -> It
                 yield word
 
 
-def stub_entries(risks: Iterable[Risk], existing: Lexicon) -> str:
-    """Commented `[[entry]]` stubs for an editor to fill in, skipping words the lexicon already has."""
-    have = {entry.word.lower() for entry in existing.entries}
+def _stubbed_entries(text: str) -> tuple[Entry, ...]:
+    """The words of the commented-out stubs in a lexicon file's text, as the entries they will become."""
+    entries = []
+    for value in _STUB_WORD.findall(text):
+        try:
+            entries.append(Entry(tomllib.loads(f"word = {value}")["word"]))
+        except tomllib.TOMLDecodeError:
+            continue  # not a stub this tool wrote; an editor's comment
+    return tuple(entries)
+
+
+def _stub_blocks(risks: Iterable[Risk], existing: Lexicon, text: str) -> list[str]:
+    entries = existing.entries + _stubbed_entries(text)
+    # Matched as the lexicon matches: case-insensitively unless case_sensitive (a stub is not).
+    exact = {entry.word for entry in entries if entry.case_sensitive}
+    folded = {entry.word.lower() for entry in entries if not entry.case_sensitive}
     blocks = []
     for risk in risks:
-        if risk.word.lower() in have:
+        if risk.word in exact or risk.word.lower() in folded:
             continue
+        folded.add(risk.word.lower())
         guess = f"  # espeak-ng guesses /{risk.guessed_ipa}/" if risk.guessed_ipa else ""
         blocks.append(
             f"# [[entry]]\n# word = {_toml_string(risk.word)}\n# say = \"\"{guess}\n"
             f"# note = {_toml_string(f'{risk.kind}, {risk.count}x: {risk.context[:80]}')}\n"
         )
-    return "\n".join(blocks)
+    return blocks
+
+
+def stub_entries(risks: Iterable[Risk], existing: Lexicon, text: str = "") -> str:
+    """Commented `[[entry]]` stubs for an editor to fill in, skipping words the lexicon or its text's stubs have."""
+    return "\n".join(_stub_blocks(risks, existing, text))
 
 
 def _toml_string(text: str) -> str:
@@ -100,13 +121,15 @@ def _toml_string(text: str) -> str:
     return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
 
 
-def append_stubs(path: Path, stubs: str) -> None:
-    """Append stubs to a lexicon file atomically: the old file stays whole until the new one is complete."""
+def add_stubs(path: Path, risks: Iterable[Risk], existing: Lexicon) -> int:
+    """Append stubs for the words the lexicon file lacks, atomically; return how many (none: file untouched)."""
     from pipeline.files import StagedOutputs
 
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    header = "\n# Suggested entries: fill in `say`, then remove the leading '# ' from each line.\n"
-    separator = "" if not current or current.endswith("\n") else "\n"
-    with StagedOutputs() as outputs:
-        outputs.stage_text(path, current + separator + header + stubs)
-        outputs.publish()
+    blocks = _stub_blocks(risks, existing, current)
+    if blocks:
+        separator = "" if not current or current.endswith("\n") else "\n"
+        with StagedOutputs() as outputs:
+            outputs.stage_text(path, current + separator + _STUBS_HEADER + "\n".join(blocks))
+            outputs.publish()
+    return len(blocks)
