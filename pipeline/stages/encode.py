@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -21,6 +22,7 @@ FORMAT_ARGUMENTS = {
     "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
 }
 _QUEUE_CHUNKS = 4096
+_DECODE_AHEAD_BLOCKS = 4
 
 
 def ffmpeg_executable() -> str:
@@ -151,26 +153,46 @@ MEASURING_RATE = 48_000
 def decode_float_blocks(path: Path, rate: int = MEASURING_RATE, block_seconds: float = 10.0) -> Iterator[bytes]:
     """Decode an audio file to mono 32-bit float samples at `rate`, in blocks, without holding the whole file.
 
-    Float, not 16-bit: a lossy codec's overshoot past full scale must be measured, not clipped away.
+    Float, not 16-bit: a lossy codec's overshoot past full scale must be measured, not clipped away. A reader
+    thread keeps a few blocks ahead, so ffmpeg decodes the next while the caller measures this one (the pipe's
+    own buffer would hold ffmpeg back after 64 KiB, and decoding and measuring would take turns).
     """
     command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-ac", "1",
                "-ar", str(rate), "-f", "f32le", "pipe:1"]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
         assert process.stdout is not None
-        block_bytes = 4 * round(block_seconds * rate)
+        blocks: queue.Queue[bytes] = queue.Queue(maxsize=_DECODE_AHEAD_BLOCKS)
+        reader = threading.Thread(target=_read_blocks, args=(process.stdout, 4 * round(block_seconds * rate), blocks),
+                                  name="ffmpeg-reader", daemon=True)
+        reader.start()
         try:
-            while data := process.stdout.read(block_bytes):
+            while data := blocks.get():
                 yield data
         finally:
-            process.stdout.close()
             if process.poll() is None:
                 process.kill()
+            while reader.is_alive():  # let a reader blocked on a full queue finish
+                with contextlib.suppress(queue.Empty):
+                    blocks.get_nowait()
+                reader.join(timeout=0.01)
+            process.stdout.close()
             process.wait()
         if process.returncode != 0:
             errors.seek(0)
             reason = errors.read().decode("utf-8", "replace").strip()[-200:] or f"exit status {process.returncode}"
             raise ExportError(f"ffmpeg could not decode {path.name} to check it: {reason}")
+
+
+def _read_blocks(stream, block_bytes: int, blocks: queue.Queue) -> None:
+    """Read a pipe in blocks into a queue, then an empty block for the end (or a failed read)."""
+    try:
+        while data := stream.read(block_bytes):
+            blocks.put(data)
+    except (OSError, ValueError):
+        pass
+    finally:
+        blocks.put(b"")
 
 
 def decode_to_pcm(path: Path, sample_rate: int | None = None) -> tuple[bytes, int]:

@@ -154,19 +154,20 @@ def gated_loudness(hop_energy: np.ndarray, hop: int) -> float:
     return -0.691 + 10 * math.log10(gated.mean())
 
 
-def true_peak(samples: np.ndarray) -> float:
-    """Peak of the band-limited signal between samples (4x oversampling near loud samples), linear."""
+def true_peak(samples: np.ndarray, at_least: float = 0.0) -> float:
+    """Peak of the band-limited signal between samples (4x oversampling near loud samples), linear; or
+    `at_least` (a peak already found elsewhere in the program) if that is higher."""
     magnitude = np.abs(samples)
     if not len(samples):
-        return 0.0
+        return at_least
     sample_peak = float(magnitude.max())
     # Inter-sample peaks stay within a few dB of the sample peak; look only near the loudest samples.
-    candidates = np.flatnonzero(magnitude >= sample_peak * 0.6)
+    candidates = np.flatnonzero(magnitude >= max(sample_peak, at_least) * 0.6)
     candidates = candidates[(candidates >= _TRUE_PEAK_TAPS) & (candidates < len(samples) - _TRUE_PEAK_TAPS)]
     taps = np.arange(-_TRUE_PEAK_TAPS + 1, _TRUE_PEAK_TAPS + 1)
     window = np.hanning(2 * _TRUE_PEAK_TAPS + 2)[1:-1]
     kernels = np.stack([np.sinc(taps - offset) * window for offset in (0.25, 0.5, 0.75)], axis=1)
-    peak = sample_peak
+    peak = max(sample_peak, at_least)
     for chunk in np.array_split(candidates, max(1, len(candidates) // 4096)):
         if len(chunk):
             neighbourhood = samples[chunk[:, None] + taps[None, :]]
@@ -342,7 +343,7 @@ def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
         meter.add(block)
         # The last few samples of the previous block go in again, so a peak between two blocks is not missed.
         joined = np.concatenate([tail, block])
-        peak = max(peak, true_peak(joined))
+        peak = true_peak(joined, at_least=peak)
         tail = joined[-2 * _TRUE_PEAK_TAPS :]
         magnitude = np.concatenate([unblocked, np.abs(block)])
         whole = len(magnitude) // block_frames * block_frames
