@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.errors import ExportError, OutputError
+from pipeline.errors import ExportError, OutputError, UsageError
 
 PARTIAL_SUFFIX = ".partial"
 _UMASK = os.umask(0o022)
@@ -23,19 +23,29 @@ class StagedOutputs:
 
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
+        self._scratch: list[Path] = []
 
     def reserve(self, destination: Path) -> Path:
         """A new temporary path beside `destination`, to be renamed onto it by `publish`."""
-        destination = Path(destination)
+        partial = self._temporary(Path(destination))
+        self._staged.append((partial, destination))
+        return partial
+
+    def scratch(self, destination: Path) -> Path:
+        """A temporary path beside `destination` for work that may replace a staged file; removed at the end
+        (published or not), and named like a partial, so a killed run's leftover is found and removed."""
+        path = self._temporary(Path(destination))
+        self._scratch.append(path)
+        return path
+
+    def _temporary(self, destination: Path) -> Path:
         try:
             handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX, dir=destination.parent)
             os.close(handle)
             os.chmod(name, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
         except OSError as error:
             raise write_error(destination, error) from None
-        partial = Path(name)
-        self._staged.append((partial, destination))
-        return partial
+        return Path(name)
 
     def stage(self, destination: Path, write: Callable[[Path], None]) -> None:
         """Call `write` with a temporary path beside `destination`; keep it for `publish`."""
@@ -62,12 +72,19 @@ class StagedOutputs:
             self._staged.clear()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self._remove_scratch()
 
     def discard(self) -> None:
         """Remove every staged file that was not published."""
         for partial, _ in self._staged:
             partial.unlink(missing_ok=True)
         self._staged.clear()
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        for path in self._scratch:
+            path.unlink(missing_ok=True)
+        self._scratch.clear()
 
     def __enter__(self) -> StagedOutputs:
         return self
@@ -86,12 +103,20 @@ def write_error(path: Path, error: OSError) -> ExportError:
 def user_cache_folder() -> Path:
     """This tool's folder in the user's cache directory ($XDG_CACHE_HOME, or ~/.cache): never published."""
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "article-audio"
+    if os.path.isabs(base):
+        return Path(base) / "article-audio"
+    try:
+        return Path.home() / ".cache" / "article-audio"
+    except RuntimeError:  # no HOME and no passwd entry, as for some service accounts
+        raise UsageError("there is no home directory for the sentence cache; give --cache-dir DIR "
+                         "(or cache_dir in the config)") from None
 
 
 def check_writable_folder(folder: Path) -> None:
     """Create the output folder if needed and make sure files can be created in it."""
-    blocking_file = next((parent for parent in (folder, *folder.parents) if parent.is_file()), None)
+    # os.path.isfile, not Path.is_file: a folder we may not search must give the one-line error below, not a
+    # PermissionError.
+    blocking_file = next((parent for parent in (folder, *folder.parents) if os.path.isfile(parent)), None)
     if blocking_file is not None:
         raise OutputError(f"{blocking_file}: is a file, so {folder} cannot be a folder; choose another output path "
                           "with -o")

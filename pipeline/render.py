@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ DEFAULT_OUTPUT_FOLDER = Path("audio_out")
 DELIVERY_PASSES = 2
 #: How much further below the ceiling to aim than a delivered peak overshot it.
 PEAK_CORRECTION_MARGIN_DB = 0.3
+#: The most a delivered file is made louder than its leveled program, to make up for the codec.
+MAX_DELIVERY_BOOST_DB = 1.0
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,8 @@ def render(
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
             produced = _synthesize_and_encode(
-                script, engine, voice, settings, audio_partial, title=article.title or article.name,
-                display_name=str(out), overlap_encoding=overlap_encoding,
+                script, engine, voice, settings, audio_partial, outputs.scratch(out),
+                title=article.title or article.name, display_name=str(out), overlap_encoding=overlap_encoding,
             )
             info = _render_info(engine, voice, settings, lexicon)
             report = build_report(
@@ -164,7 +167,7 @@ def render(
                 info=info,
                 estimate=estimate,
                 duration_seconds=produced.frames / engine.sample_rate,
-                loudness=loudness_summary(produced.loudness, produced.passes),
+                loudness=loudness_summary(produced.loudness, produced.passes, produced.in_spec),
                 script=script,
                 timings=produced.timings,
             )
@@ -185,6 +188,7 @@ class _Produced:
     timings: tuple[Timing, ...]
     loudness: LoudnessResult
     passes: int
+    in_spec: bool
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,7 @@ def _synthesize_and_encode(
     voice: Voice,
     settings: RenderSettings,
     path: Path,
+    scratch: Path,
     *,
     title: str,
     display_name: str,
@@ -216,8 +221,8 @@ def _synthesize_and_encode(
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
-    def encoder() -> StreamEncoder:
-        return StreamEncoder(path, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
+    def encoder(to: Path = path) -> StreamEncoder:
+        return StreamEncoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
                              tags=tags, display_name=display_name)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
@@ -238,36 +243,81 @@ def _synthesize_and_encode(
     else:
         raw = list(program())
         leveled, passes = _level_and_encode(raw, encoder, engine.sample_rate, aim), 1
-    loudness, passes = deliver_in_spec(path, raw, encoder, engine.sample_rate, settings, aim, leveled, passes)
-    return _Produced(stitcher.frames, tuple(timings), loudness, passes)
+    delivered = deliver_in_spec(path, scratch, raw, encoder, engine.sample_rate, settings, aim, leveled, display_name)
+    return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
+                     delivered.in_spec)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The delivered file's loudness as decoded, whether it meets the target, and the extra encodes it took."""
+
+    loudness: LoudnessResult
+    in_spec: bool
+    encodes: int
 
 
 def deliver_in_spec(
-    path: Path, raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, settings: RenderSettings,
-    aim: LevelAim, leveled: LoudnessResult, passes: int,
-) -> tuple[LoudnessResult, int]:
-    """Decode the encoded file and measure what a listener gets; while it misses the loudness target or the
-    true-peak ceiling, trim the leveled program (a plain gain for loudness, a local cut where the codec
-    overshot) and encode again, at most DELIVERY_PASSES more times. Returns the delivered loudness and the
-    number of encodes."""
+    path: Path, scratch: Path, raw: list[bytes], encoder: Callable[[Path], StreamEncoder], rate: int,
+    settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult, display_name: str,
+) -> Delivered:
+    """Decode the encoded file at `path` and measure what a listener gets; while it misses the loudness target
+    or the true-peak ceiling, encode the leveled program again into `scratch` with a correction (a plain gain
+    for what the codec did to the loudness, a local cut where it overshot the ceiling), at most DELIVERY_PASSES
+    times, and keep whichever encode came closest at `path`.
+
+    `encoded` is what the leveler measured of the program that was encoded first. The gain is corrected only
+    when the leveler reached its aim (a program the limiter held below it, a click in silence, stays as the
+    limiter left it), never by more than MAX_DELIVERY_BOOST_DB, and cuts are sized for the new gain.
+    """
+    measured = _measure_delivered(path, display_name)
+    best = (_miss(measured, settings), measured, encoded.gain_db)
+    if best[0] == 0:
+        return Delivered(_delivered(measured, encoded.gain_db, encoded.limited), True, 0)
+    chunks, program = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
+    correct_gain = math.isfinite(program.output_lufs) and abs(program.output_lufs - aim.lufs) <= 1.0
     trim = PeakTrim()
-    for attempt in range(DELIVERY_PASSES + 1):
-        measured = measure_float32(decode_float_blocks(path, MEASURING_RATE), MEASURING_RATE)
-        if _in_spec(measured, settings) or attempt == DELIVERY_PASSES:
+    encoded_lufs = encoded.output_lufs  # the leveler's reading of what was just encoded
+    encodes = 0
+    while encodes < DELIVERY_PASSES:
+        gain_db = trim.gain_db
+        if correct_gain and math.isfinite(measured.lufs):
+            codec_shift = measured.lufs - encoded_lufs
+            gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs)
+        change = gain_db - trim.gain_db
+        overshoots = trim.lower_overshoots(measured.block_peaks * 10 ** (change / 20),
+                                           settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
+        if abs(change) < 0.01 and not overshoots:
+            break  # nothing left to correct
+        trim.gain_db = gain_db
+        _encode(trim.apply(chunks, rate), lambda: encoder(scratch))
+        encodes += 1
+        measured, encoded_lufs = _measure_delivered(scratch, display_name), program.output_lufs + trim.gain_db
+        if _miss(measured, settings) < best[0]:
+            os.replace(scratch, path)
+            best = (_miss(measured, settings), measured, program.gain_db + trim.gain_db)
+        if best[0] == 0:
             break
-        if math.isfinite(measured.lufs) and abs(measured.lufs - settings.loudness_lufs) > DELIVERY_TOLERANCE_LU:
-            trim.gain_db += settings.loudness_lufs - measured.lufs
-        trim.lower_overshoots(measured.block_peaks, settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
-        chunks, leveled = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
-        _encode(trim.apply(chunks, rate), encoder)
-        passes += 1
-    return LoudnessResult(measured.lufs, measured.true_peak_dbfs, leveled.gain_db + trim.gain_db, leveled.limited), passes
+    miss, measured, gain = best
+    return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
 
 
-def _in_spec(measured: Measurement, settings: RenderSettings) -> bool:
-    """Whether a delivered file meets the loudness target (silence has none) and stays under the ceiling."""
-    loud_enough = not math.isfinite(measured.lufs) or abs(measured.lufs - settings.loudness_lufs) <= DELIVERY_TOLERANCE_LU
-    return loud_enough and measured.true_peak_dbfs <= settings.true_peak_dbfs
+def _measure_delivered(path: Path, display_name: str) -> Measurement:
+    """Loudness and peaks of an encoded file as a listener's player decodes it."""
+    return measure_float32(decode_float_blocks(path, MEASURING_RATE, display_name=display_name), MEASURING_RATE)
+
+
+def _delivered(measured: Measurement, gain_db: float, limited: bool) -> LoudnessResult:
+    return LoudnessResult(measured.lufs, measured.true_peak_dbfs, gain_db, limited)
+
+
+def _miss(measured: Measurement, settings: RenderSettings) -> float:
+    """How far, in dB, a delivered file is outside the loudness window and over the ceiling (0: in spec;
+    silence has no loudness to miss)."""
+    loudness_miss = 0.0
+    if math.isfinite(measured.lufs):
+        loudness_miss = max(0.0, abs(measured.lufs - settings.loudness_lufs) - DELIVERY_TOLERANCE_LU)
+    return loudness_miss + max(0.0, measured.true_peak_dbfs - settings.true_peak_dbfs)
 
 
 def _level_and_encode(raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim) -> LoudnessResult:

@@ -18,6 +18,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 _SESSION_ROOT: Path | None = None
+_REAL_TEMPORARY: Path | None = None
+_REAL_BEFORE: set[str] = set()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -25,7 +27,9 @@ def pytest_configure(config) -> None:
     """Give the session a private temporary directory (TMPDIR for the tests, the commands they run and their
     workers; pytest's own tmp_path folders beside it) and remove it at the end: the suite leaves nothing in
     the machine's temporary directory, and `no_temporary_leftovers` can see what each test left there."""
-    global _SESSION_ROOT
+    global _SESSION_ROOT, _REAL_TEMPORARY, _REAL_BEFORE
+    _REAL_TEMPORARY = Path(tempfile.gettempdir())
+    _REAL_BEFORE = set(os.listdir(_REAL_TEMPORARY))
     _SESSION_ROOT = Path(tempfile.mkdtemp(prefix="article-audio-tests-"))
     (_SESSION_ROOT / "tmp").mkdir()
     if config.option.basetemp is None:
@@ -38,6 +42,16 @@ def pytest_unconfigure(config) -> None:
     """Remove the session's private temporary directory."""
     if _SESSION_ROOT is not None:
         shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_in_the_machines_temporary_directory():
+    """Code that ignores TMPDIR (writing straight to /tmp) is caught too, by what the session left there."""
+    yield
+    if _REAL_TEMPORARY is not None and _SESSION_ROOT is not None:
+        left = sorted(name for name in set(os.listdir(_REAL_TEMPORARY)) - _REAL_BEFORE
+                      if name.startswith(("article-audio", "tmp")) and name != _SESSION_ROOT.name)
+        assert not left, f"left in {_REAL_TEMPORARY}: {', '.join(left)}"
 
 
 @pytest.fixture(autouse=True)

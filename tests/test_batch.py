@@ -516,3 +516,27 @@ def test_a_batch_onto_a_real_full_disk_fails_each_article_cleanly_and_the_next_r
     again = run_batch(config(tmp_path, out_dir=small_disk, settings=mp3))
     assert statuses(again) in ({"weather.md": "rendered"}, {"weather.md": "skipped"})
     assert (small_disk / "weather.mp3").is_file() and (small_disk / "index.json").is_file()
+
+
+def test_the_cache_earlier_versions_kept_in_the_published_folder_is_removed(corpus):
+    old = corpus / "out" / ".cache" / "ab"
+    old.mkdir(parents=True)
+    (old / ("ab" + "0" * 62)).write_bytes(b"old audio")
+    run_batch(config(corpus))
+    assert not (corpus / "out" / ".cache").exists()
+    mine = corpus / "out" / ".cache"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("an editor's own file")
+    run_batch(config(corpus))
+    assert (mine / "notes.txt").is_file()  # not a cache this tool made: left alone
+
+
+def test_without_a_home_directory_the_cache_is_asked_for_in_one_line(corpus, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    with pytest.raises(UsageError, match="give --cache-dir"):
+        run_batch(config(corpus, cache_dir=None))

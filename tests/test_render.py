@@ -97,3 +97,32 @@ def test_full_disk_while_encoding_is_one_clear_error_and_no_file(tmp_path, monke
         render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone"), out=out,
                engine=ToneEngine(), overlap_encoding=overlap)
     assert list(out.parent.iterdir()) == []
+
+
+class ClickEngine(ToneEngine):
+    """Speaks every sentence as silence with one full-scale click: a program no leveler can bring to -16 LUFS."""
+
+    def synthesize(self, text, voice, rate):
+        audio = super().synthesize(text, voice, rate)
+        samples = bytearray(len(audio.samples))
+        samples[len(samples) // 2 : len(samples) // 2 + 2] = (32000).to_bytes(2, "little", signed=True)
+        return type(audio)(bytes(samples), audio.sample_rate)
+
+
+@pytest.mark.parametrize("audio_format", ["wav", "mp3", "ogg"])
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "one-core"])
+def test_a_program_that_cannot_reach_the_target_is_not_made_worse_and_the_report_says_so(
+        tmp_path, audio_format, overlap):
+    from pipeline.stages.encode import decode_float_blocks
+    from pipeline.stages.loudness import measure_float32
+
+    result = render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON,
+                    settings=RenderSettings(engine="tone", format=audio_format), out=tmp_path / f"a.{audio_format}",
+                    engine=ClickEngine(), overlap_encoding=overlap)
+    loudness = result.report["loudness"]
+    measured = measure_float32(decode_float_blocks(result.audio_path), 48000)
+    assert loudness["output_lufs"] == pytest.approx(measured.lufs, abs=0.01)
+    assert measured.true_peak_dbfs <= -1.0  # the ceiling holds even where the loudness cannot be reached
+    assert loudness["in_spec"] is False and measured.lufs < -20  # no gain piled onto clicks, and it says so
+    assert loudness["gain_db"] < 40 and loudness["passes"] <= 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.json", f"a.{audio_format}", "a.vtt"])  # no scratch

@@ -1,12 +1,21 @@
-"""Sentence splitting of news copy: table-driven cases plus a no-word-lost property."""
+"""Sentence splitting of news copy: table-driven cases plus no-word-lost and speed properties."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.split import load_abbreviations, split_paragraphs, split_sentences
+from pipeline.stages import split
+from pipeline.stages.split import (
+    PUNKT_CONTEXT_TOKENS,
+    PUNKT_WINDOW_CHARS,
+    load_abbreviations,
+    split_paragraphs,
+    split_sentences,
+)
 
 # Each case: the expected sentences; the paragraph is them joined with single spaces.
 CASES = {
@@ -169,3 +178,61 @@ def test_no_word_lost_added_or_moved(paragraph):
     sentences = split_sentences(paragraph)
     assert " ".join(sentences) == re.sub(r"\s+", " ", paragraph).strip()
     assert all(sentence == sentence.strip() and sentence for sentence in sentences)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_keeps_its_words(paragraph):
+    sentences = split_sentences(paragraph)
+    assert " ".join(sentences) == re.sub(r"\s+", " ", paragraph).strip()
+    assert all(sentence and sentence.split() == sentence.split(" ") for sentence in sentences)
+
+
+# nltk (3.10) abandons any regular-expression scan after 5 s and raises TimeoutError: Punkt on a whole
+# 1.5 MB paragraph (a 2 MiB article with no blank lines) crashed the splitter. It now reads bounded windows.
+
+
+def test_punkt_reads_a_long_paragraph_a_window_at_a_time(monkeypatch):
+    punkt, lengths = split._punkt(), []
+
+    class Recording:
+        def span_tokenize(self, text):
+            lengths.append(len(text))
+            return punkt.span_tokenize(text)
+
+    monkeypatch.setattr(split, "_punkt", Recording)
+    sentences = ["The council met on Tuesday.", "Mr. Smith met Dr. Patel at noon.",
+                 "Polls close at 8 p.m. Monday in most ridings.", "Who pays for the bridge?"] * 250
+    assert split_sentences(" ".join(sentences)) == tuple(sentences)
+    assert len(lengths) > 2
+    assert max(lengths) <= PUNKT_WINDOW_CHARS + 2 * PUNKT_CONTEXT_TOKENS * 10
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, st.integers(min_value=1, max_value=60))
+def test_window_seams_do_not_change_the_split(paragraph, window):
+    whole = split_sentences(paragraph)
+    with mock.patch.object(split, "PUNKT_WINDOW_CHARS", window):
+        assert split_sentences(paragraph) == whole
+
+
+@pytest.mark.parametrize("sentences", list(CASES.values()), ids=list(CASES))
+def test_news_copy_splits_the_same_in_small_windows(sentences):
+    with mock.patch.object(split, "PUNKT_WINDOW_CHARS", 12):
+        assert split_sentences(" ".join(sentences)) == tuple(sentences)
+
+
+# Paragraphs that took the splitter quadratic time (5 to 20 seconds each) or memory.
+PATHOLOGICAL = {
+    "no sentence end": "word " * 30_000,
+    "unclosed brackets": "( " * 15_000,
+    "spaced dots": ". " * 12_000,
+    "list markers": "a. " * 15_000,
+}
+
+
+@pytest.mark.parametrize("paragraph", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
+def test_pathological_paragraphs_split_quickly(paragraph):
+    started = time.perf_counter()
+    assert " ".join(split_sentences(paragraph)) == paragraph.strip()
+    assert time.perf_counter() - started < 5  # linear: under a second

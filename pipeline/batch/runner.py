@@ -9,6 +9,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import signal
 import time
 from collections import Counter, deque
@@ -27,6 +29,7 @@ from pipeline.settings import RenderSettings
 from pipeline.stages.article import parse_article
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+_CACHE_SUBFOLDER = re.compile(r"[0-9a-f]{2}")
 LOCK_NAME = ".article-audio.lock"
 EX_TEMPFAIL = 75
 DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
@@ -193,6 +196,16 @@ def remove_partials(out_dir: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def remove_old_cache(config: BatchConfig) -> None:
+    """Remove the sentence cache that earlier versions kept in the output folder (`OUT/.cache`, up to 2 GiB in
+    a published folder), unless it is the cache this run was told to use."""
+    old = config.out_dir / ".cache"
+    if config.cache_folder.resolve() == old.resolve() or not old.is_dir() or old.is_symlink():
+        return
+    if all(_CACHE_SUBFOLDER.fullmatch(entry.name) for entry in old.iterdir()):  # only ever what the cache made
+        shutil.rmtree(old, ignore_errors=True)
+
+
 # --- workers -------------------------------------------------------------------------------------------
 
 _worker: dict = {}
@@ -297,6 +310,7 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         raise UsageError("--jobs must be at least 1")
     if config.in_process and config.jobs != 1:
         raise UsageError("an in-process batch renders one article at a time; give jobs = 1")
+    config.cache_folder  # noqa: B018 - found here, so a missing home directory is one line, not dying workers
     started = time.perf_counter()
     lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
     if config.dry_run:  # reads only: no output folder, no lock, no clean-up
@@ -305,6 +319,7 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         return BatchResult(tuple(outcomes), time.perf_counter() - started)
     with output_lock(config.out_dir):
         remove_partials(config.out_dir)
+        remove_old_cache(config)
         jobs, stale, outcomes = _survey(config, lexicon)
         if on_outcome:
             for number, outcome in enumerate(outcomes, start=1):

@@ -18,18 +18,51 @@ MAX_TITLE_WORDS = 16
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "data" / "sample_article.md"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+#: Byte order marks, UTF-32 before UTF-16 (whose little-endian mark begins UTF-32's): (mark, codec, name).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 # Bullets are dropped; an ordered list keeps its numbers, which a listener needs to hear.
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
 _NUMBERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+")
 _BLOCKQUOTE = re.compile(r"^\s{0,3}>\s?")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# After a blank line, 4 spaces or a tab open an indented code block, unless the line goes on a list item,
+# whose continuation is indented 2 or more.
+_INDENTED_CODE = re.compile(r"^(?: {4}| {0,3}\t)")
+_LIST_CONTINUATION = re.compile(r"^(?: {2}| ?\t)")
+#: Characters that code is made of and prose hardly ever uses: an indented block with one of them is code.
+_CODE_SYMBOLS = re.compile(r"[=<>{}\\|`~^]|\w\(|\w_\w|\$ ")
+_TABLE_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+_TABLE_DELIMITER_CELL = re.compile(r":?-+:?")
+_FOOTNOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^[^\[\]\s]+\]:\s*")
+# Inline patterns run on text whose white space is already collapsed to single spaces, and no part of one
+# may contain the character that would open a new match: each stays linear on long, unbalanced text.
+_FOOTNOTE_MARKER = re.compile(r" ?\[\^[^\[\]\s]+\]")
+_LINK_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+_EMPTY_IMAGE = re.compile(r" ?!\[ ?\]" + _LINK_TARGET + r"(?!\w)")
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _LINK_TARGET)
+_LINK = re.compile(r"\[([^\[\]]+)\]" + _LINK_TARGET)
+# Applied in this order, so "**strong *and* soft**" loses every marker.
+_EMPHASES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"`(?=\S)([^`]+?)(?<=\S)`",
+        r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*",
+        r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__",
+        r"\*(?=\S)([^*]+?)(?<=\S)\*",
+        r"(?<!\w)_(?=\S)((?:[^_]|(?<=\w)_(?=\w))+?)(?<=\S)_(?!\w)",
+    )
+)
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -76,23 +109,31 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 
 
 def decode_text(data: bytes, name: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
-    """Decode article bytes as UTF-8 text, refusing huge, binary and non-UTF-8 input."""
+    """Decode article bytes as UTF-8, or UTF-16 or UTF-32 behind a byte order mark; refuse huge and binary input."""
     if len(data) > max_bytes:
         raise InputError(
             f"{name}: larger than {_size(max_bytes)}; "
             "an article should be plain text, not a whole archive — split it into articles"
         )
-    if b"\x00" in data:
+    mark, codec, encoding = next((bom for bom in _BOMS if data.startswith(bom[0])), (b"", "utf-8", "UTF-8"))
+    # UTF-16 and UTF-32 text is full of NUL bytes; only a NUL character says binary there.
+    if codec == "utf-8" and b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (it has NUL bytes); give a UTF-8 text file")
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data[bom:].decode("utf-8")
+        text = data[len(mark) :].decode(codec)
     except UnicodeDecodeError as error:
-        offset = bom + error.start
+        offset = len(mark) + error.start
+        if codec == "utf-8":
+            raise InputError(
+                f"{name}: not UTF-8 text (invalid byte 0x{data[offset]:02x} at offset {offset}); "
+                "re-save the file as UTF-8"
+            ) from None
         raise InputError(
-            f"{name}: not UTF-8 text (invalid byte 0x{data[offset]:02x} at offset {offset}); "
-            "re-save the file as UTF-8"
+            f"{name}: not valid {encoding} text though it starts with a {encoding} byte order mark "
+            f"({error.reason} at offset {offset}); re-save the file as UTF-8"
         ) from None
+    if "\x00" in text:
+        raise InputError(f"{name}: looks like a binary file (it has NUL characters); give a UTF-8 text file")
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise InputError(f"{name}: looks like a binary file ({controls} control characters); give a text file")
@@ -110,16 +151,24 @@ def parse_article(
     text = decode_text(data, label or name, max_bytes=max_bytes)
     blocks = _blocks(text)
     if not blocks:
-        raise InputError(f"{label or name}: the article is empty (no words to speak); check that the right file was given")
+        hint = "; lines indented 4 spaces or a tab are code and not read" if _has_indented_line(text) else ""
+        raise InputError(
+            f"{label or name}: the article is empty (no words to speak){hint}; check that the right file was given"
+        )
     title = None
-    first_kind, first_text, first_lines = blocks[0]
-    if first_kind == "heading" or (first_lines == 1 and _looks_like_title(first_text)):
-        title = first_text
-        blocks = blocks[1:]
+    # A picture before the headline is read after it.
+    lead = next((index for index, (kind, _, _) in enumerate(blocks) if kind != "image"), None)
+    if lead is not None:
+        kind, content, lines = blocks[lead]
+        if kind == "heading" or (kind == "paragraph" and lines == 1 and _looks_like_title(content)):
+            title = content
+            blocks = blocks[:lead] + blocks[lead + 1 :]
     paragraphs = tuple(block for _, block, _ in blocks)
-    if not paragraphs and title is None:
-        raise InputError(f"{label or name}: the article is empty (no words to speak)")
     return Article(name=name, title=title, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _has_indented_line(text: str) -> bool:
+    return any(_INDENTED_CODE.match(line) and line.strip() for line in text.splitlines())
 
 
 def _looks_like_title(block: str) -> bool:
@@ -127,24 +176,36 @@ def _looks_like_title(block: str) -> bool:
 
 
 def _blocks(text: str) -> list[tuple[str, str, int]]:
-    """Split text into (kind, paragraph, source lines) blocks; line wraps inside a paragraph become spaces."""
+    """Split text into (kind, text, source lines) blocks, kind one of "heading", "paragraph", "image" (a paragraph
+    of pictures alone) and "row" (of a table); line wraps inside a paragraph become spaces."""
     blocks: list[tuple[str, str, int]] = []
     lines: list[str] = []
 
     def flush() -> None:
-        joined = _inline(" ".join(line.strip() for line in lines if line.strip()))
-        if re.search(r"\w", joined):
-            blocks.append(("paragraph", joined, len(lines)))
+        source = " ".join(line.strip() for line in lines if line.strip())
+        joined = _inline(source)
+        if _WORD.search(joined):
+            kind = "paragraph" if _WORD.search(_IMAGE.sub("", source)) else "image"
+            blocks.append((kind, joined, len(lines)))
         lines.clear()
 
-    for raw in _without_code(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        line = _BLOCKQUOTE.sub("", raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = _without_code([_BLOCKQUOTE.sub("", line) for line in text.split("\n")])
+    index = 0
+    while index < len(source):
+        line = source[index]
+        if index + 1 < len(source) and _starts_table(line, source[index + 1]):
+            flush()
+            rows, index = _table(source, index)
+            blocks += [("row", row, 1) for row in rows]
+            continue
+        index += 1
         heading = _HEADING.match(line)
         if heading:
             flush()
-            content = _inline(heading.group(1))
-            if re.search(r"\w", content):
-                blocks.append(("heading" if not blocks else "paragraph", content, 1))
+            content = _inline(_without_closing_hashes(heading.group(1)))
+            if _WORD.search(content):
+                blocks.append(("heading", content, 1))
             continue
         if not line.strip() or _RULE.match(line):
             flush()
@@ -152,6 +213,9 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
         if _BULLET.match(line):
             flush()
             line = _BULLET.sub("", line)
+        elif _FOOTNOTE_DEFINITION.match(line):
+            flush()
+            line = _FOOTNOTE_DEFINITION.sub("", line)
         elif _NUMBERED.match(line) and lines:
             flush()
         lines.append(line)
@@ -159,28 +223,110 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
     return blocks
 
 
+def _without_closing_hashes(heading: str) -> str:
+    """ "Bridge reopens ##" loses its closing hashes; "Learn C#" keeps its own."""
+    bare = heading.rstrip().rstrip("#")
+    return bare if not bare or bare[-1].isspace() else heading
+
+
 def _without_code(lines: list[str]) -> list[str]:
-    """Drop fenced code blocks (code is not read aloud); a fence never closed is ordinary text."""
+    """Drop fenced and indented code blocks (code is not read aloud); a fence never closed is ordinary text."""
     kept: list[str] = []
-    fence_start = None
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            if fence_start is None:
-                fence_start = index
-            else:
-                fence_start = None
-                kept.append("")
+    after_break, in_code, in_list = True, False, False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        blank = not line.strip()
+        if in_code and (blank or _INDENTED_CODE.match(line)):
             continue
-        if fence_start is None:
-            kept.append(line)
-    if fence_start is not None:
-        kept += lines[fence_start + 1 :]
+        in_code = False
+        if _FENCE.match(line):
+            closing = next((end for end in range(index, len(lines)) if _FENCE.match(lines[end])), None)
+            if closing is not None:
+                kept.append("")
+                index = closing + 1
+            after_break, in_list = True, False
+            continue
+        if after_break and not blank and not in_list and _INDENTED_CODE.match(line):
+            block = _indented_block(lines, index - 1)
+            if not _reads_like_prose(block):
+                in_code = True
+                kept.append("")
+                continue
+        if _BULLET.match(line) or _NUMBERED.match(line):
+            in_list = True
+        elif after_break and not blank and not _LIST_CONTINUATION.match(line):
+            in_list = False
+        kept.append(line)
+        after_break = blank
     return kept
 
 
+def _indented_block(lines: list[str], start: int) -> list[str]:
+    """The indented lines from `start` up to the next blank or unindented line."""
+    end = start
+    while end < len(lines) and lines[end].strip() and _INDENTED_CODE.match(lines[end]):
+        end += 1
+    return lines[start:end]
+
+
+def _reads_like_prose(block: list[str]) -> bool:
+    """Whether an indented block is a paragraph of plain text (wire copy often indents every paragraph with a
+    tab) rather than code: words ending in a sentence, without the symbols code is made of."""
+    text = " ".join(line.strip() for line in block)
+    return (len(text.split()) >= 3 and _SENTENCE_END.search(text) is not None
+            and not _CODE_SYMBOLS.search(text) and not any(line.rstrip().endswith((";", "{", "}")) for line in block))
+
+
+def _starts_table(line: str, following: str) -> bool:
+    """A pipe table starts at a header row followed by a delimiter row (`|---|:--:|`) of as many cells."""
+    if "|" not in line or "|" not in following:
+        return False
+    delimiters = _table_cells(following)
+    same_width = len(delimiters) == len(_table_cells(line))
+    return same_width and all(_TABLE_DELIMITER_CELL.fullmatch(cell) for cell in delimiters)
+
+
+def _table(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The sentences of the table whose header row is `lines[start]`, and the index of the line after it."""
+    end = start + 2
+    while end < len(lines) and "|" in lines[end] and lines[end].strip():
+        end += 1
+    header = [_inline(cell) for cell in _table_cells(lines[start])]
+    rows = (_table_row(header, [_inline(cell) for cell in _table_cells(line)]) for line in lines[start + 2 : end])
+    return [row for row in rows if row], end
+
+
+def _table_cells(line: str) -> list[str]:
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [cell.strip().replace("\\|", "|") for cell in _TABLE_CELL_SEPARATOR.split(row)]
+
+
+def _table_row(header: list[str], cells: list[str]) -> str:
+    """ "Oilers: Wins 10, Losses 2." — the first cell, then each other column's header and value."""
+    # A cell of a dash alone ("—", "-") means no value, as an empty one does.
+    cells = [cell if _WORD.search(cell) else "" for cell in cells[: len(header)]]
+    pairs = ", ".join(f"{label} {cell}".strip() for label, cell in zip(header[1:], cells[1:]) if cell)
+    sentence = f"{cells[0]}: {pairs}" if cells[0] and pairs else cells[0] or pairs
+    if not sentence or _SENTENCE_END.search(sentence):
+        return sentence
+    return sentence.rstrip(",;:") + "."
+
+
 def _inline(text: str) -> str:
-    text = _IMAGE.sub("", text)
+    text = re.sub(r"\s+", " ", text)
+    text = _FOOTNOTE_MARKER.sub("", text)
+    text = _EMPTY_IMAGE.sub("", text)
+    text = _IMAGE.sub(_image_text, text)
     text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
+    for emphasis in _EMPHASES:
+        text = emphasis.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _image_text(image: re.Match[str]) -> str:
+    alt = image.group(1).strip()
+    return f"image: {alt}" if alt else " "

@@ -150,28 +150,35 @@ def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate:
 MEASURING_RATE = 48_000
 
 
-def decode_float_blocks(path: Path, rate: int = MEASURING_RATE, block_seconds: float = 10.0) -> Iterator[bytes]:
+def decode_float_blocks(path: Path, rate: int = MEASURING_RATE, block_seconds: float = 10.0,
+                        display_name: str | None = None) -> Iterator[bytes]:
     """Decode an audio file to mono 32-bit float samples at `rate`, in blocks, without holding the whole file.
 
     Float, not 16-bit: a lossy codec's overshoot past full scale must be measured, not clipped away. A reader
     thread keeps a few blocks ahead, so ffmpeg decodes the next while the caller measures this one (the pipe's
     own buffer would hold ffmpeg back after 64 KiB, and decoding and measuring would take turns).
     """
+    name = display_name or path.name
     command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-ac", "1",
                "-ar", str(rate), "-f", "f32le", "pipe:1"]
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+        try:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+        except OSError as error:
+            raise ExportError(f"ffmpeg could not be started to check {name} ({error.strerror or error})") from None
         assert process.stdout is not None
         blocks: queue.Queue[bytes] = queue.Queue(maxsize=_DECODE_AHEAD_BLOCKS)
         reader = threading.Thread(target=_read_blocks, args=(process.stdout, 4 * round(block_seconds * rate), blocks),
                                   name="ffmpeg-reader", daemon=True)
         reader.start()
+        finished = False
         try:
             while data := blocks.get():
-                yield data
+                yield data[: len(data) // 4 * 4]  # whole samples, even if ffmpeg died mid-sample
+            finished = True
         finally:
-            if process.poll() is None:
-                process.kill()
+            if not finished and process.poll() is None:
+                process.kill()  # the caller stopped early
             while reader.is_alive():  # let a reader blocked on a full queue finish
                 with contextlib.suppress(queue.Empty):
                     blocks.get_nowait()
@@ -180,8 +187,9 @@ def decode_float_blocks(path: Path, rate: int = MEASURING_RATE, block_seconds: f
             process.wait()
         if process.returncode != 0:
             errors.seek(0)
-            reason = errors.read().decode("utf-8", "replace").strip()[-200:] or f"exit status {process.returncode}"
-            raise ExportError(f"ffmpeg could not decode {path.name} to check it: {reason}")
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            reason = lines[-1] if lines else f"exit status {process.returncode}"
+            raise ExportError(f"ffmpeg could not decode {name} to check it: {reason}")
 
 
 def _read_blocks(stream, block_bytes: int, blocks: queue.Queue) -> None:

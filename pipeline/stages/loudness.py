@@ -30,6 +30,7 @@ MAX_GAIN_STEP_DB = 12.0
 PROGRAM_TOLERANCE_LU = 0.2
 #: How much audio, spread over a whole program, the gain is searched on before the one pass over all of it.
 GAIN_SAMPLE_SECONDS = 20.0
+#: How far under the ceiling the limiter aims: its 4x true-peak reading of a click can fall short of a finer one.
 TRUE_PEAK_MARGIN_DB = 0.5
 #: Where a delivered file overshoots its ceiling is found, and cut, in blocks this long, faded over this many
 #: neighbours on each side.
@@ -367,8 +368,9 @@ class PeakTrim:
         self.gain_db = 0.0  # a plain gain over the whole program
         self._local_db = np.zeros(0)  # and a further cut per OVERSHOOT_BLOCK_SECONDS, 0 where untouched
 
-    def lower_overshoots(self, block_peaks: np.ndarray, ceiling_dbfs: float) -> None:
-        """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading)."""
+    def lower_overshoots(self, block_peaks: np.ndarray, ceiling_dbfs: float) -> int:
+        """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading);
+        return how many blocks were over."""
         with np.errstate(divide="ignore"):
             excess = 20 * np.log10(np.maximum(block_peaks, 1e-12)) - ceiling_dbfs
         cut = np.minimum(0.0, -excess)
@@ -379,6 +381,7 @@ class PeakTrim:
         if len(spread) > len(self._local_db):
             self._local_db = np.pad(self._local_db, (0, len(spread) - len(self._local_db)))
         self._local_db[: len(spread)] += spread
+        return int(np.count_nonzero(cut))
 
     def apply(self, chunks: Iterable[bytes], rate: int) -> Iterator[bytes]:
         """The program's 16-bit chunks with the envelope applied."""
@@ -388,7 +391,8 @@ class PeakTrim:
             samples = pcm16_to_float(chunk)
             seconds = (start + np.arange(len(samples))) / rate
             start += len(samples)
-            local = np.interp(seconds, centres, self._local_db, left=0.0, right=0.0) if len(centres) else 0.0
+            # Beyond the first and last block centres the cut holds its value, so a program's edges are cut too.
+            local = np.interp(seconds, centres, self._local_db) if len(centres) else np.zeros(len(samples))
             yield float_to_pcm16(samples * (10 ** ((self.gain_db + local) / 20)).astype(np.float32))
 
 

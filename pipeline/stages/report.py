@@ -72,7 +72,7 @@ def build_report(
     }
 
 
-def loudness_summary(result: LoudnessResult, passes: int) -> dict[str, float | bool | int | None]:
+def loudness_summary(result: LoudnessResult, passes: int, in_spec: bool = True) -> dict[str, float | bool | int | None]:
     """What loudness normalization achieved, measured on the delivered file as decoded, for the report
     (silence has no loudness: null; passes: encodes)."""
 
@@ -85,6 +85,7 @@ def loudness_summary(result: LoudnessResult, passes: int) -> dict[str, float | b
         "gain_db": measure(result.gain_db),
         "limited": result.limited,
         "passes": passes,
+        "in_spec": in_spec,
     }
 
 

@@ -6,7 +6,7 @@ import re
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -14,6 +14,11 @@ ABBREVIATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "abbreviatio
 ABBREVIATION_KINDS = frozenset({"", "title", "number", "time"})
 #: A bracket pair spanning more tokens than this is taken as stray punctuation, not an aside.
 MAX_PARENTHETICAL_TOKENS = 60
+#: Punkt reads a paragraph at most this many characters at a time: nltk abandons any regular-expression scan
+#: that runs over a few seconds (its ReDoS guard raises TimeoutError), and a megabyte-long paragraph takes that.
+PUNKT_WINDOW_CHARS = 10_000
+#: Tokens on either side of a window that Punkt also reads, so decisions at its edges see their neighbours.
+PUNKT_CONTEXT_TOKENS = 3
 
 #: Words that typically open a sentence: after an abbreviation or an initial they start a new one.
 SENTENCE_OPENERS = frozenset("""
@@ -101,8 +106,7 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
     matches = list(re.finditer(r"\S+", paragraph))
     if not matches:
         return ()
-    punkt_starts = {start for start, _ in _punkt().span_tokenize(paragraph)}
-    text = _Paragraph([m.group() for m in matches], [m.start() in punkt_starts for m in matches])
+    text = _Paragraph([m.group() for m in matches], _punkt_starts(paragraph, [m.span() for m in matches]))
     sentences, current = [], [text.tokens[0]]
     for gap in range(len(text.tokens) - 1):
         if text.decide(gap):
@@ -110,6 +114,23 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
             current = []
         current.append(text.tokens[gap + 1])
     return (*sentences, " ".join(current))
+
+
+def _punkt_starts(paragraph: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Whether Punkt starts a sentence at each token, read window by window (its decisions are local)."""
+    starts = [False] * len(spans)
+    first = 0
+    while first < len(spans):
+        end = first + 1
+        while end < len(spans) and spans[end][1] - spans[first][0] <= PUNKT_WINDOW_CHARS:
+            end += 1
+        # A paragraph that fits in one window is read whole, exactly as given.
+        offset = spans[first - PUNKT_CONTEXT_TOKENS][0] if first > PUNKT_CONTEXT_TOKENS else 0
+        stop = spans[end + PUNKT_CONTEXT_TOKENS - 1][1] if end + PUNKT_CONTEXT_TOKENS < len(spans) else len(paragraph)
+        found = {offset + start for start, _ in _punkt().span_tokenize(paragraph[offset:stop])}
+        starts[first:end] = [spans[index][0] in found for index in range(first, end)]
+        first = end
+    return starts
 
 
 def split_paragraphs(paragraphs: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -132,16 +153,20 @@ class _Paragraph:
             for index, token in enumerate(tokens[1:])
         ]
         self.brackets = _enclosing_brackets(tokens)
+        # For each token, where the run of list markers and bullets just before it begins (itself when none is).
+        self.marker_runs = list(range(len(tokens)))
+        for index in range(1, len(tokens)):
+            if self.markers[index - 1] or tokens[index - 1] in _BULLETS:
+                self.marker_runs[index] = self.marker_runs[index - 1]
+        # Gaps are decided in order, so the sentence in progress is known without looking back through it.
+        self.sentence = 0
 
     def decide(self, gap: int) -> bool:
         verdict = next((v for v in (rule(self, gap) for rule in _RULES) if v is not None), None)
         self.starts[gap + 1] = self.punkt_starts[gap + 1] if verdict is None else verdict
+        if self.starts[gap + 1]:
+            self.sentence = gap + 1
         return self.starts[gap + 1]
-
-    def sentence_start(self, index: int) -> int:
-        while not self.starts[index]:
-            index -= 1
-        return index
 
 
 def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
@@ -172,14 +197,19 @@ def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
 
 def _free_standing_dots(tokens: list[str], index: int) -> str:
     # Style guides: three spaced dots mark an omission inside a sentence, a fourth dot ends it.
-    first = index
-    while first > 0 and tokens[first - 1].rstrip(_CLOSING) in (".", "...", "…"):
+    first, dots = index, _dots(tokens[index])
+    # Past three dots the answer is "ellipsis" whatever came before: stop counting there.
+    while first > 0 and tokens[first - 1].rstrip(_CLOSING) in (".", "...", "…") and dots <= 3:
         first -= 1
-    dots = sum(len(token.rstrip(_CLOSING).replace("…", "...")) for token in tokens[first : index + 1])
+        dots += _dots(tokens[first])
     if dots == 1:
         return "word"
     before = tokens[first - 1].rstrip(_CLOSING) if first else ""
     return "none" if dots == 3 and before[-1:] not in (".", "!", "?") else "ellipsis"
+
+
+def _dots(token: str) -> int:
+    return len(token.rstrip(_CLOSING).replace("…", "..."))
 
 
 def _word_beginning(token: str) -> str:
@@ -201,20 +231,35 @@ def _word_beginning(token: str) -> str:
 
 def _enclosing_brackets(tokens: list[str]) -> list[tuple[int, int] | None]:
     """For each gap after a token: the (opening, closing) token indices of the innermost bracket around it."""
-    open_stack: list[tuple[str, int, int]] = []
-    closed_at: dict[int, int] = {}
-    snapshots = []
+    closed_at = {key: index for index, (_, closed) in enumerate(_open_brackets(tokens)) for key in closed}
+    enclosing: list[tuple[int, int] | None] = []
+    for index, (still_open, _) in enumerate(_open_brackets(tokens)):
+        pair = None
+        for _, opened, key in reversed(still_open):
+            # A bracket that closes later within the limit opened within the limit: older ones cannot count.
+            if opened + MAX_PARENTHETICAL_TOKENS <= index:
+                break
+            if key in closed_at and closed_at[key] - opened <= MAX_PARENTHETICAL_TOKENS:
+                pair = (opened, closed_at[key])
+                break
+        enclosing.append(pair)
+    return enclosing
+
+
+def _open_brackets(tokens: list[str]) -> Iterator[tuple[list[tuple[str, int, int]], list[int]]]:
+    """After each token: the brackets still open, as (character, token index, number), outermost first, and
+    the numbers of those the token closed."""
+    still_open: list[tuple[str, int, int]] = []
+    count = 0
     for index, token in enumerate(tokens):
+        closed = []
         for char in token:
             if char in "([{":
-                open_stack.append((char, index, len(closed_at) + len(open_stack)))
-            elif char in _BRACKET_PAIRS and open_stack and open_stack[-1][0] == _BRACKET_PAIRS[char]:
-                closed_at[open_stack.pop()[2]] = index
-        snapshots.append(open_stack[:])
-    pairs = {key: (opened, closed_at[key]) for _, opened, key in
-             (entry for stack in snapshots for entry in stack)
-             if key in closed_at and closed_at[key] - opened <= MAX_PARENTHETICAL_TOKENS}
-    return [next((pairs[key] for _, _, key in reversed(stack) if key in pairs), None) for stack in snapshots]
+                still_open.append((char, index, count))
+                count += 1
+            elif char in _BRACKET_PAIRS and still_open and still_open[-1][0] == _BRACKET_PAIRS[char]:
+                closed.append(still_open.pop()[2])
+        yield still_open, closed
 
 
 def _item_marker(token: str) -> tuple[str, set[tuple[str, int]]] | None:
@@ -242,7 +287,7 @@ def _next_list_item(text: _Paragraph, gap: int) -> bool | None:
     """A bullet, or the marker after the one opening this sentence ("1) Buy 2) Sell"), starts an item."""
     if text.tokens[gap + 1][0] in _BULLETS:
         return True
-    start = text.sentence_start(gap)
+    start = text.sentence
     following, opening = text.markers[gap + 1], text.markers[start]
     # An item has words of its own, so "R. S. Kauffman" is no list.
     if following and opening and following[0] == opening[0] and gap > start:
@@ -269,8 +314,8 @@ def _continues_in_lowercase(text: _Paragraph, gap: int) -> bool | None:
 
 def _after_item_marker(text: _Paragraph, gap: int) -> bool | None:
     """A list marker that opens a sentence stays with its item: "A. The first point."""
-    start = text.sentence_start(gap)
-    if all(text.markers[index] or text.tokens[index] in _BULLETS for index in range(start, gap + 1)):
+    start = text.sentence
+    if (text.markers[gap] or text.tokens[gap] in _BULLETS) and text.marker_runs[gap] <= start:
         return False
     return None
 
@@ -306,7 +351,7 @@ def _time_of_day(text: _Paragraph, gap: int) -> bool | None:
     """ "5 p.m. Monday" goes on, and so does "At 5 a.m. Mr. Smith"; "at 5 p.m. Police said" splits."""
     if text.ends[gap] != "time":
         return None
-    start = text.sentence_start(gap)
+    start = text.sentence
     if gap - start <= 3 and text.tokens[start].lower() in TIME_PREPOSITIONS:
         return False
     following = text.tokens[gap + 1].lstrip(_OPENING).rstrip(string.punctuation).replace(".", "").lower()
