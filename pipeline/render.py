@@ -281,7 +281,8 @@ def deliver_in_spec(
     encodes = 0
     while encodes < DELIVERY_PASSES:
         gain_db = trim.gain_db
-        if correct_gain and math.isfinite(measured.lufs):
+        # Loudness inside the window is left alone: chasing the exact target moves a lossy codec's peaks again.
+        if correct_gain and _loudness_miss(measured, settings) > 0:
             codec_shift = measured.lufs - encoded_lufs
             gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs)
         change = gain_db - trim.gain_db
@@ -311,13 +312,16 @@ def _delivered(measured: Measurement, gain_db: float, limited: bool) -> Loudness
     return LoudnessResult(measured.lufs, measured.true_peak_dbfs, gain_db, limited)
 
 
+def _loudness_miss(measured: Measurement, settings: RenderSettings) -> float:
+    """How many LU a delivered file is outside the loudness window (silence has no loudness to miss)."""
+    if not math.isfinite(measured.lufs):
+        return 0.0
+    return max(0.0, abs(measured.lufs - settings.loudness_lufs) - DELIVERY_TOLERANCE_LU)
+
+
 def _miss(measured: Measurement, settings: RenderSettings) -> float:
-    """How far, in dB, a delivered file is outside the loudness window and over the ceiling (0: in spec;
-    silence has no loudness to miss)."""
-    loudness_miss = 0.0
-    if math.isfinite(measured.lufs):
-        loudness_miss = max(0.0, abs(measured.lufs - settings.loudness_lufs) - DELIVERY_TOLERANCE_LU)
-    return loudness_miss + max(0.0, measured.true_peak_dbfs - settings.true_peak_dbfs)
+    """How far, in dB, a delivered file is outside the loudness window and over the ceiling (0: in spec)."""
+    return _loudness_miss(measured, settings) + max(0.0, measured.true_peak_dbfs - settings.true_peak_dbfs)
 
 
 def _level_and_encode(raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim) -> LoudnessResult:

@@ -320,7 +320,7 @@ def _assert_all_valid(out: Path) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
 def test_killed_batch_leaves_only_complete_renditions_and_the_next_run_finishes(corpus, kill):
-    _long_corpus(corpus)
+    _long_corpus(corpus, 5)
     process = _batch_process(corpus, "--jobs", "2")
     deadline = time.monotonic() + 60
     while not list((corpus / "out").glob("*.json")) and time.monotonic() < deadline:
@@ -341,7 +341,7 @@ def test_killed_batch_leaves_only_complete_renditions_and_the_next_run_finishes(
 
 @pytest.mark.e2e
 def test_two_batches_started_together_one_works_one_exits_75(corpus):
-    _long_corpus(corpus, 3)
+    _long_corpus(corpus, 2)
     first, second = _batch_process(corpus, "--jobs", "1"), _batch_process(corpus, "--jobs", "1")
     codes = sorted([first.wait(timeout=120), second.wait(timeout=120)])
     assert codes == [0, 75]
@@ -349,7 +349,7 @@ def test_two_batches_started_together_one_works_one_exits_75(corpus):
 
 @pytest.mark.e2e
 def test_an_article_whose_worker_is_killed_is_retried_and_the_batch_finishes(corpus):
-    _long_corpus(corpus, 6)
+    _long_corpus(corpus, 4)
     process = _batch_process(corpus, "--jobs", "2")
     worker = None
     deadline = time.monotonic() + 60

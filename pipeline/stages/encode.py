@@ -95,7 +95,11 @@ class StreamEncoder:
             pass
 
     def write(self, pcm: bytes) -> None:
-        """Queue PCM for encoding."""
+        """Queue PCM for encoding; if ffmpeg has already failed (a full disk), say why now rather than after
+        the rest of the article has been synthesized for nothing."""
+        if self._broken:
+            self.finish()  # raises with ffmpeg's reason
+            raise ExportError(f"ffmpeg stopped before the end of {self.display_name}; try again")
         if pcm:
             self._queue.put(pcm)
 
