@@ -303,7 +303,8 @@ def _batch_process(corpus: Path, *extra: str) -> subprocess.Popen:
 
 def _long_corpus(corpus: Path, count: int = 8) -> None:
     source = Path(__file__).parent / "fixtures" / "heldout"
-    for index, path in enumerate(sorted(source.glob("*.md"))[-count:]):
+    middling = sorted(source.glob("*.md"))[4:9]  # 360 to 1,240 words: long enough to strike mid-article
+    for index, path in enumerate(middling[-count:]):
         (corpus / "in" / f"long{index}.md").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
