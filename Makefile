@@ -38,7 +38,7 @@ wheel-check: $(STAMP)
 	$(PYTHON) -m venv $(WHEEL_CHECK)/venv
 	$(WHEEL_CHECK)/venv/bin/python -m pip install --quiet $(WHEEL_CHECK)/dist/*.whl
 	cd $(WHEEL_CHECK) && venv/bin/article-audio render -o out/ && venv/bin/article-audio render --format ogg -o out/ogg/
-	test -s $(WHEEL_CHECK)/out/sample_article.mp3 && test -s $(WHEEL_CHECK)/out/sample_article.vtt
+	test -s $(WHEEL_CHECK)/out/sample_article.mp3 && test -s $(WHEEL_CHECK)/out/sample_article.vtt && test -s $(WHEEL_CHECK)/out/ogg/sample_article.ogg
 	@echo "wheel-check: the installed wheel rendered the sample"
 
 clean:
