@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch bench-soak venv wheel-check clean
+.PHONY: demo test bench bench-batch bench-soak bench-newsroom venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench-batch: $(STAMP)
 
 bench-soak: $(STAMP)
 	$(BIN)/python benchmarks/batch_soak.py
+
+bench-newsroom: $(STAMP)
+	$(BIN)/python benchmarks/newsroom_eval.py
 
 # The wheel a user installs, in a fresh virtual environment, renders the sample: a package file left out of
 # the wheel fails here instead of on a user's machine.
