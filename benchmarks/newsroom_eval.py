@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.lexicon.model import EMPTY_LEXICON  # noqa: E402
 from pipeline.render import spoken_script  # noqa: E402
 from pipeline.stages.article import read_article  # noqa: E402
+from pipeline.stages.normalize.tables import SPOKEN_LETTERS  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "newsroom"
 _NUMBER_WORDS = set(
@@ -32,12 +33,14 @@ _NUMBER_WORDS = set(
     "billion trillion".split()
 )
 _NOT_SPOKEN = re.compile(r"[^\w'’\s]|_")
+#: A letter as the normalizer writes it for the engine ("Eh") is that letter.
+_LETTERS = {spoken.lower(): letter.lower() for letter, spoken in SPOKEN_LETTERS.items()}
 
 
 def words(text: str) -> list[str]:
     """A reading as the words a listener hears: lower case, no punctuation, hyphens and periods as breaks."""
     text = _NOT_SPOKEN.sub(" ", text.replace("’", "'").lower())
-    return [word.strip("'") for word in text.split() if word.strip("'")]
+    return [_LETTERS.get(word.strip("'"), word.strip("'")) for word in text.split() if word.strip("'")]
 
 
 def without_number_and(tokens: list[str]) -> list[str]:

@@ -20,8 +20,22 @@ sys.path.insert(0, str(ROOT))
 from pipeline.engines import get_engine, resolve_voice  # noqa: E402
 from pipeline.lexicon.model import Piece  # noqa: E402
 from pipeline.stages.normalize import normalize_pieces  # noqa: E402
+from pipeline.stages.normalize.readers import spell  # noqa: E402
 
 _IGNORED = re.compile(r"[ˈˌ_\s]")
+
+
+def letters_as_names(reference: str) -> str:
+    """A reference writes spelled letters as single letters ("nine a m"); a listener hears their names, so
+    each single letter next to another is phonemized as its name, as the normalizer writes it for the engine."""
+    tokens = reference.split(" ")
+    single = [len(token.strip(".,;:!?")) == 1 and token.strip(".,;:!?").isalpha() for token in tokens]
+    for index, token in enumerate(tokens):
+        neighbour = (index > 0 and single[index - 1]) or (index + 1 < len(tokens) and single[index + 1])
+        if single[index] and neighbour:
+            letter = token.strip(".,;:!?")
+            tokens[index] = token.replace(letter, spell(letter))
+    return " ".join(tokens)
 
 
 def main() -> None:
@@ -39,7 +53,7 @@ def main() -> None:
     totals = collections.Counter()
     misses = []
     for case in cases:
-        reference = heard(case["spoken"])
+        reference = heard(letters_as_names(case["spoken"]))
         spoken = normalize_pieces((Piece(case["written"]),))
         totals[case["category"]] += 1
         if heard(spoken) == reference:

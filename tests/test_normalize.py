@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,14 +65,14 @@ It began Sept. 3. => It began September third.
 By Tues., Jan. 6 it ended. => By Tuesday, January sixth it ended.
 """)
 TIMES = cases("""
-At 5 p.m. Monday. => At five p m Monday.
-At 9:05 a.m. ET the vote began. => At nine oh five a m Eastern time the vote began.
-At 10:30 PM it closed. => At ten thirty p m it closed.
+At 5 p.m. Monday. => At five P M Monday.
+At 9:05 a.m. ET the vote began. => At nine oh five Eh M Eastern time the vote began.
+At 10:30 PM it closed. => At ten thirty P M it closed.
 Trains leave at 17:30 daily. => Trains leave at seventeen thirty daily.
 Lunch at 12:00 sharp. => Lunch at twelve o'clock sharp.
 Lunch at noon. => Lunch at noon.
-The train left at 9.15am today. => The train left at nine fifteen a m today.
-It started at 8:30 a.m. EDT. => It started at eight thirty a m Eastern daylight time.
+The train left at 9.15am today. => The train left at nine fifteen Eh M today.
+It started at 8:30 a.m. EDT. => It started at eight thirty Eh M Eastern daylight time.
 She ran 3:46.04 to win. => She ran three minutes forty-six point zero four seconds to win.
 He finished in 2:05:30 flat. => He finished in two hours five minutes thirty seconds flat.
 """)
@@ -121,8 +123,8 @@ Call 613-555-0199 today. => Call six one three, five five five, zero one nine ni
 Call (613) 555-0199 today. => Call six one three, five five five, zero one nine nine today.
 Write to jane.doe@example.com today. => Write to jane dot doe at example dot com today.
 Visit https://www.example.com/news today. => Visit w w w dot example dot com slash news today.
-See cbc.ca for more. => See C B C dot C A for more.
-Send it to news@kxan.com today. => Send it to news at K X A N dot com today.
+See cbc.ca for more. => See C B C dot C Eh for more.
+Send it to news@kxan.com today. => Send it to news at K X Eh N dot com today.
 Follow #ClimateStrike and @city_hall now. => Follow hashtag Climate Strike and at city hall now.
 In an emergency, dial 911. => In an emergency, dial nine one one.
 Call +44 20 7946 0958 now. => Call plus four four, two zero, seven nine four six, zero nine five eight now.
@@ -158,9 +160,9 @@ The MP spoke. => The M P spoke.
 NATO and NASA met. => Nato and Nasa met.
 Under CUSMA rules. => Under Cusma rules.
 Two MPs voted. => Two M P's voted.
-The NRTA approved it. => The N R T A approved it.
+The NRTA approved it. => The N R T Eh approved it.
 The WSIB rejected it. => The W S I B rejected it.
-AT&T rose. => A T and T rose.
+AT&T rose. => Eh T and T rose.
 """)
 SYMBOLS = cases("""
 “We will not back down,” she said. => "We will not back down," she said.
@@ -191,7 +193,7 @@ def test_day_month_order_is_configurable():
 def test_lexicon_pieces_are_not_rewritten():
     entry = Entry("AT&T", "A T & T 2")
     pieces = (Piece("Call "), Piece("A T & T 2", entry), Piece(" & co at 5 p.m."))
-    assert normalize_pieces(pieces) == "Call A T & T 2 and co at five p m."
+    assert normalize_pieces(pieces) == "Call A T & T 2 and co at five P M."
 
 
 def test_final_period_restored_after_abbreviation():
@@ -225,3 +227,23 @@ def test_fuzz_news_like_tokens(text):
     spoken = normalize_text(text)
     assert normalize_text(text) == spoken
     assert not any(ch.isdigit() for ch in spoken if ch.isascii())
+
+
+
+@pytest.mark.e2e
+def test_every_spelled_letter_reaches_the_engine_as_its_name(espeak_engine):
+    """espeak-ng reads a lone capital "A" as the article "uh": each letter the normalizer spells must sound,
+    in the middle of a spelled initialism, like the engine's own reading of that letter alone ("A." is "ay")."""
+    import string
+
+    from pipeline.engines import resolve_voice
+    from pipeline.stages.normalize.readers import spell
+
+    voice = resolve_voice(espeak_engine, None)
+
+    def heard(text: str) -> str:
+        return re.sub(r"[ˈˌ_\s]", "", "".join(espeak_engine.phonemes(text, voice)))
+
+    for letter in string.ascii_uppercase:
+        alone = heard(f"{letter}.")
+        assert heard(f"the N {spell(letter)} S report") == heard("the N") + alone + heard("S report"), letter

@@ -17,6 +17,7 @@ from pipeline.stages.normalize.tables import (
     PARTIES,
     ROMAN_COUNTERS,
     SCALES,
+    SPOKEN_LETTERS,
     SYMBOL_WORDS,
     TIME_ZONES,
     UNITS,
@@ -41,6 +42,11 @@ def _plural_unit(value: str, forms: tuple[str, str]) -> str:
 # --- web addresses, handles, phone numbers -------------------------------------------------------
 
 
+def spell(letters: str) -> str:
+    """Letters said one by one, each written so the engine says its name ("AIG" -> "Eh I G")."""
+    return " ".join(SPOKEN_LETTERS.get(letter, letter) for letter in letters.upper() if letter.isalpha())
+
+
 def spell_address(text: str) -> str:
     """An e-mail or web address: separators as words, numbers digit by digit."""
     words = []
@@ -63,7 +69,7 @@ def spell_address(text: str) -> str:
 def _address_word(part: str) -> str:
     """A name inside an address: "cbc", "ca", "kxan" are letters; "doe", "com", "news" are words."""
     if len(part) <= 2 or not re.search(r"[aeiouy]", part, re.IGNORECASE) or not _has_word_onset(part):
-        return " ".join(part.upper())
+        return spell(part)
     return part
 
 
@@ -222,7 +228,7 @@ def _minutes(minutes: str) -> str:
 def clock(match: re.Match[str]) -> str:
     """A clock time with a.m. or p.m. and an optional time zone."""
     hour = n.cardinal(str(int(match["hour"])))
-    spoken = hour + _minutes(match["minutes"] or "00") + f" {match['half'].lower()} m"
+    spoken = hour + _minutes(match["minutes"] or "00") + f" {spell(match['half'] + 'm')}"
     if match["zone"]:
         spoken += f" {TIME_ZONES[match['zone']]}"
     return spoken
@@ -315,7 +321,7 @@ def number(match: re.Match[str]) -> str:
 
 def number_letters(match: re.Match[str]) -> str:
     """A number with capital letters after it: "5G", "3D"."""
-    return f"{n.cardinal(match['value'])} {' '.join(match['letters'])}"
+    return f"{n.cardinal(match['value'])} {spell(match['letters'])}"
 
 
 def code(match: re.Match[str]) -> str:
@@ -325,7 +331,7 @@ def code(match: re.Match[str]) -> str:
         if part.isdigit():
             words.append(n.cardinal(part) if len(part) <= 4 and not part.startswith("0") else n.digits(part))
         elif part.isupper() and len(part) <= 3 or len(part) == 1:
-            words.append(" ".join(part.upper()))
+            words.append(spell(part))
         else:
             words.append(part)
     return " ".join(words)
@@ -386,7 +392,7 @@ def street(match: re.Match[str]) -> str:
 
 def dotted_initialism(match: re.Match[str]) -> str:
     """"U.S." as separate letters."""
-    return " ".join(letter.upper() for letter in match.group(0) if letter.isalpha())
+    return spell(match.group(0))
 
 
 def _looks_pronounceable(word: str) -> bool:
@@ -404,7 +410,7 @@ def capitals(match: re.Match[str]) -> str:
     if word in INITIALISMS or len(word) <= 3 or not _looks_pronounceable(word):
         if len(word) > 6:
             return word.capitalize() + suffix  # a shouted word or a dateline, not an initialism
-        return " ".join(word) + ("'s" if suffix else "")
+        return spell(word) + ("'s" if suffix else "")
     return word.capitalize() + suffix
 
 
@@ -424,8 +430,8 @@ def symbol(match: re.Match[str]) -> str:
 
 
 def initials_ampersand(match: re.Match[str]) -> str:
-    """"AT&T" as "A T and T"."""
-    return f"{' '.join(match['left'])} and {' '.join(match['right'])}"
+    """"AT&T" as "Eh T and T"."""
+    return f"{spell(match['left'])} and {spell(match['right'])}"
 
 
 def race_time_or_clock(match: re.Match[str]) -> str:

@@ -149,6 +149,10 @@ REGNAL_NAMES = {"Charles", "Elizabeth", "Henry", "George", "Edward", "William", 
 WORD_ONSETS = frozenset("bl br ch cl cr dr dw fl fr gl gn gr kn kl kr ph pl pr ps qu sc sh sk sl sm sn sp st sw "
                         "th tr tw wh wr sch scr shr spl spr str thr".split())
 
+#: How a spelled letter is written for the engine so that it says the letter's name: espeak-ng reads a lone
+#: "A" (or "a") as the article "uh", but "Eh" as the letter (checked against its phonemes in the tests).
+SPOKEN_LETTERS = {"A": "Eh"}
+
 #: Party letters in "Sen. Lisa Murkowski, R-Alaska".
 PARTIES = {"R": "Republican", "D": "Democrat", "I": "independent"}
 
