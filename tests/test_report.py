@@ -41,3 +41,31 @@ def test_loudness_of_silence_is_null_in_json():
     summary = loudness_summary(LoudnessResult(float("-inf"), float("-inf"), 0.0, False), 1)
     assert summary["output_lufs"] is None and summary["true_peak_dbfs"] is None
     assert json.loads(report_json({"loudness": summary}))["loudness"]["output_lufs"] is None
+
+
+def test_text_sha256_is_the_rule_a_web_page_can_follow():
+    """The documented rule: white space runs as one space, sentences joined by a newline, UTF-8, SHA-256."""
+    import hashlib
+
+    from pipeline.stages.report import text_sha256
+
+    sentences = ["Ferry  back", "The ferry\nreturns Monday.", "  Fares stay — the same. "]
+    expected = hashlib.sha256("Ferry back\nThe ferry returns Monday.\nFares stay — the same.".encode()).hexdigest()
+    assert text_sha256(sentences) == expected
+    assert text_sha256(["Ferry back", "The ferry returns Monday.", "Fares stay — the same."]) == expected
+    assert text_sha256(["Ferry back."]) != text_sha256(["Ferry back"])
+
+
+def test_the_report_carries_the_text_hash_of_its_sentences(tmp_path):
+    from pipeline.engines.tone import ToneEngine
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.render import render
+    from pipeline.settings import RenderSettings
+    from pipeline.stages.article import parse_article
+    from pipeline.stages.report import text_sha256
+
+    result = render(parse_article(b"# Ferry back\n\nThe ferry returns Monday. Crews finished early."),
+                    lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone", format="wav"),
+                    out=tmp_path / "a.wav", engine=ToneEngine())
+    report = json.loads(result.report_path.read_text())
+    assert report["text_sha256"] == text_sha256(s["text"] for s in report["sentences"])

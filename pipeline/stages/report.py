@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline.stages.estimate import Estimate
@@ -56,6 +57,7 @@ def build_report(
         "output": output,
         "settings": asdict(info),
         "estimate": {"seconds": estimate.seconds, "label": estimate.label},
+        "text_sha256": text_sha256(sentence.text for sentence in script),
         "duration_seconds": round(duration_seconds, 3),
         "loudness": loudness,
         "sentences": [
@@ -70,6 +72,12 @@ def build_report(
             for sentence, timing in zip(script, timings, strict=True)
         ],
     }
+
+
+def text_sha256(sentences: Iterable[str]) -> str:
+    """SHA-256 of the written sentences, each with runs of white space as one space, joined by newlines, in
+    UTF-8: a page showing the same sentences computes the same value, so a player can tell stale audio."""
+    return hashlib.sha256("\n".join(" ".join(text.split()) for text in sentences).encode("utf-8")).hexdigest()
 
 
 def loudness_summary(result: LoudnessResult, passes: int, in_spec: bool = True) -> dict[str, float | bool | int | None]:
