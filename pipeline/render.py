@@ -242,8 +242,11 @@ def _synthesize_and_encode(
         raw, leveled, passes = _level_while_encoding(program(), encoder, engine.sample_rate, aim)
     else:
         raw = list(program())
-        leveled, passes = _level_and_encode(raw, encoder, engine.sample_rate, aim), 1
-    delivered = deliver_in_spec(path, scratch, raw, encoder, engine.sample_rate, settings, aim, leveled, display_name)
+        chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
+        _encode(chunks, encoder)
+        passes, whole_program = 1, (chunks, leveled)
+    delivered = deliver_in_spec(path, scratch, raw, encoder, engine.sample_rate, settings, aim, leveled, display_name,
+                                whole_program if not overlap_encoding else None)
     return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
                      delivered.in_spec)
 
@@ -260,6 +263,7 @@ class Delivered:
 def deliver_in_spec(
     path: Path, scratch: Path, raw: list[bytes], encoder: Callable[[Path], StreamEncoder], rate: int,
     settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult, display_name: str,
+    whole_program: tuple[list[bytes], LoudnessResult] | None = None,
 ) -> Delivered:
     """Decode the encoded file at `path` and measure what a listener gets; while it misses the loudness target
     or the true-peak ceiling, encode the leveled program again into `scratch` with a correction (a plain gain
@@ -269,12 +273,14 @@ def deliver_in_spec(
     `encoded` is what the leveler measured of the program that was encoded first. The gain is corrected only
     when the leveler reached its aim (a program the limiter held below it, a click in silence, stays as the
     limiter left it), never by more than MAX_DELIVERY_BOOST_DB, and cuts are sized for the new gain.
+    `whole_program` is the program leveled whole for the aim, when that is what was encoded first (else it is
+    leveled here, only if a correction is needed).
     """
     measured = _measure_delivered(path, display_name)
     best = (_miss(measured, settings), measured, encoded.gain_db)
     if best[0] == 0:
         return Delivered(_delivered(measured, encoded.gain_db, encoded.limited), True, 0)
-    chunks, program = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
+    chunks, program = whole_program or level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
     correct_gain = math.isfinite(program.output_lufs) and abs(program.output_lufs - aim.lufs) <= 1.0
     trim = PeakTrim()
     encoded_lufs = encoded.output_lufs  # the leveler's reading of what was just encoded
@@ -322,13 +328,6 @@ def _loudness_miss(measured: Measurement, settings: RenderSettings) -> float:
 def _miss(measured: Measurement, settings: RenderSettings) -> float:
     """How far, in dB, a delivered file is outside the loudness window and over the ceiling (0: in spec)."""
     return _loudness_miss(measured, settings) + max(0.0, measured.true_peak_dbfs - settings.true_peak_dbfs)
-
-
-def _level_and_encode(raw: list[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim) -> LoudnessResult:
-    """Level the whole program for the aim and encode it once."""
-    chunks, leveled = level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
-    _encode(chunks, encoder)
-    return leveled
 
 
 def _level_while_encoding(

@@ -43,6 +43,18 @@ def ffmpeg_executable() -> str:
     raise ExportError("ffmpeg is missing; run `make venv` (installs imageio-ffmpeg) or put ffmpeg on PATH")
 
 
+def encode_command(output: str, *, audio_format: str, sample_rate: int, bitrate: str | None,
+                   tags: dict[str, str]) -> list[str]:
+    """The ffmpeg command that encodes mono 16-bit PCM from standard input to `output` (a path or pipe:1)."""
+    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+               "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
+    for key, value in tags.items():
+        command += ["-metadata", f"{key}={value}"]
+    if bitrate:
+        command += ["-b:a", bitrate]
+    return command + FORMAT_ARGUMENTS[audio_format] + [output]
+
+
 class StreamEncoder:
     """Feed mono 16-bit PCM in pieces; ffmpeg encodes it to `path` as it arrives."""
 
@@ -56,13 +68,8 @@ class StreamEncoder:
         tags: dict[str, str],
         display_name: str | None = None,
     ) -> None:
-        command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                   "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
-        for key, value in tags.items():
-            command += ["-metadata", f"{key}={value}"]
-        if bitrate:
-            command += ["-b:a", bitrate]
-        command += FORMAT_ARGUMENTS[audio_format] + [str(path)]
+        command = encode_command(str(path), audio_format=audio_format, sample_rate=sample_rate, bitrate=bitrate,
+                                 tags=tags)
         self.path = Path(path)
         self.display_name = display_name or self.path.name
         # ffmpeg's messages go to a file: a pipe nobody reads until the end could fill and stall it.
@@ -131,13 +138,8 @@ class StreamEncoder:
 def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate: str | None,
                     tags: dict[str, str] | None = None) -> bytes:
     """Encode a short piece of mono 16-bit PCM in memory (an audition clip): no file, not even a temporary one."""
-    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin",
-               "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
-    for key, value in (tags or {}).items():
-        command += ["-metadata", f"{key}={value}"]
-    if bitrate:
-        command += ["-b:a", bitrate]
-    command += FORMAT_ARGUMENTS[audio_format] + ["pipe:1"]
+    command = encode_command("pipe:1", audio_format=audio_format, sample_rate=sample_rate, bitrate=bitrate,
+                             tags=tags or {})
     try:
         result = subprocess.run(command, input=pcm, capture_output=True)
     except OSError as error:
