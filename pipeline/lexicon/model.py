@@ -35,10 +35,16 @@ class Entry:
 
 @dataclass(frozen=True)
 class Piece:
-    """A run of sentence text; `entry` is set when a lexicon entry produced it."""
+    """A run of sentence text; `entry` is set when a lexicon entry produced it, `written` is what it replaced."""
 
     text: str
     entry: Entry | None = None
+    written: str | None = None
+
+    @property
+    def written_text(self) -> str:
+        """The written text this piece stands for."""
+        return self.text if self.entry is None else (self.written or "")
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,7 @@ def apply_lexicon(lexicon: Lexicon, sentence: str) -> tuple[Piece, ...]:
     for start, end, entry in lexicon.matcher.matches(sentence):
         if start > position:
             pieces.append(Piece(sentence[position:start]))
-        pieces.append(Piece(entry.say, entry))
+        pieces.append(Piece(entry.say, entry, sentence[start:end]))
         position = end
     if position < len(sentence) or not pieces:
         pieces.append(Piece(sentence[position:]))

@@ -1,26 +1,69 @@
-"""Normalization stage: written form to spoken form, leaving text the editor's lexicon replaced alone.
+"""Normalization stage: written form to spoken form, one classified piece per token or span of the sentence.
 
-The mechanism is here: text is a list of pieces, some protected (an editor's replacement, or words a
-rule already wrote), and each rule in `rules.py` rewrites only unprotected pieces, in order.
+The mechanism (the rules are data in `rules.py`, what they say is in `readers.py`):
+1. **prepare** the written sentence (typography, entities) keeping each character's written offsets;
+2. **tokenize** it into runs of letters, digits and white space and single other characters;
+3. **classify** left to right: at each token the rules are tried in order; the first whose pattern matches
+   there, ends on a token boundary and accepts its context claims the span with its semiotic class, so no
+   rule ever fires inside a span another rule has claimed; a token no rule claims is a word, punctuation,
+   or something the voice cannot say ("not spoken": markup, emoji, other scripts);
+4. **verbalize** each span with its reader; an editor's lexicon entry is a piece no rule touches.
+Each piece keeps `char_start`/`char_end` into the written sentence: captions, word timings, the player's
+highlighting and listeners' reports hang on them.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.lexicon.model import Piece
+from pipeline.stages.normalize.readers import Reading
 from pipeline.stages.normalize.rules import Rule, rules
-from pipeline.stages.normalize.tables import CHARACTER_MAP, UNICODE_FRACTIONS
+from pipeline.stages.normalize.tokens import Prepared, Token, is_emoji, is_foreign_script, prepare, tokenize
 
 DEFAULT_DATE_ORDER = "mdy"
-_CHARACTERS = re.compile("|".join(map(re.escape, {**CHARACTER_MAP, **UNICODE_FRACTIONS})))
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 _REPEATED_COMMAS = re.compile(r"(?:,\s*){2,}")
 _TERMINAL = re.compile(r"[.!?][\"')\]]*\s*$")
+#: Stands in the prepared text for a span an editor's lexicon entry replaced: no rule matches it.
+LEXICON_MARK = "\ue000"
+#: Characters the engine hears as prosody (a pause, a question), passed through as they are.
+PUNCTUATION = frozenset(".,;:!?'\"()[]{}-—–/…")
+
+
+@dataclass(frozen=True)
+class SpokenPiece:
+    """One piece of a sentence's spoken form and the written text [char_start, char_end) it came from."""
+
+    spoken: str
+    char_start: int
+    char_end: int
+    kind: str  # "rule", "word", "lexicon", "punctuation" or "not spoken"
+    semiotic_class: str
+    rule: str
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A sentence's spoken form and the pieces it was made of."""
+
+    spoken: str
+    pieces: tuple[SpokenPiece, ...]
+
+    @property
+    def not_spoken(self) -> tuple[SpokenPiece, ...]:
+        """The written spans left out of the spoken form."""
+        return tuple(piece for piece in self.pieces if piece.kind == "not spoken")
+
+    @property
+    def flags(self) -> tuple[SpokenPiece, ...]:
+        """The pieces the normalizer was least sure of."""
+        return tuple(piece for piece in self.pieces if piece.flag)
 
 
 @lru_cache(maxsize=4)
@@ -29,54 +72,125 @@ def compiled_rules(date_order: str = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
     return rules(date_order)
 
 
-def _prepare(text: str) -> str:
-    text = html.unescape(text)
-    return _CHARACTERS.sub(lambda m: CHARACTER_MAP.get(m.group(), f" {UNICODE_FRACTIONS.get(m.group(), '')}"), text)
-
-
-def apply_rules(pieces: Sequence[tuple[str, bool]], rule_list: Iterable[Rule]) -> list[tuple[str, bool]]:
-    """Run each rule over the unprotected pieces; what a rule writes is protected from later rules."""
-    current = list(pieces)
-    for rule in rule_list:
-        rewritten: list[tuple[str, bool]] = []
-        for text, protected in current:
-            if protected:
-                rewritten.append((text, True))
-                continue
-            position = 0
-            for match in rule.pattern.finditer(text):
-                spoken = rule.speak(match)
-                if spoken == match.group(0):
-                    continue  # the rule looked and decided this is not its case
-                rewritten.append((text[position : match.start()], False))
-                rewritten.append((spoken, True))
-                position = match.end()
-            rewritten.append((text[position:], False))
-        current = [(text, protected) for text, protected in rewritten if text]
-    return current
-
-
 def _tidy(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _REPEATED_COMMAS.sub(", ", text)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).strip()
 
 
-def normalize_text(text: str, date_order: str = DEFAULT_DATE_ORDER) -> str:
-    """The spoken form of a run of written text."""
-    return _tidy("".join(piece for piece, _ in apply_rules([(_prepare(text), False)], compiled_rules(date_order))))
+def _assemble(pieces: Sequence[Piece]) -> tuple[Prepared, dict[int, Piece], str]:
+    """One prepared text for the sentence, a mark where each lexicon piece stands, and the written sentence."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    lexicon_at: dict[int, Piece] = {}
+    offset = 0
+    for piece in pieces:
+        written = piece.written_text
+        if piece.entry is not None:
+            lexicon_at[sum(map(len, texts))] = piece
+            texts.append(LEXICON_MARK)
+            starts.append(offset)
+            ends.append(offset + len(written))
+        else:
+            prepared = prepare(written, offset)
+            texts.append(prepared.text)
+            starts.extend(prepared.starts)
+            ends.extend(prepared.ends)
+        offset += len(written)
+    return Prepared("".join(texts), tuple(starts), tuple(ends)), lexicon_at, "".join(p.written_text for p in pieces)
+
+
+def _claim(text: str, token: Token, boundaries: frozenset[int], rule_list: Sequence[Rule]):
+    """The first rule that claims a span starting at this token, its end and its reading."""
+    for rule in rule_list:
+        match = rule.pattern.match(text, token.start)
+        if match is None or match.end() <= token.start or match.end() not in boundaries:
+            continue
+        if LEXICON_MARK in match.group():
+            continue
+        reading = rule.speak(match)
+        if reading is None or reading == match.group():
+            continue  # the rule looked and decided this is not its case
+        if isinstance(reading, str):
+            reading = Reading(reading, rule.flag)
+        return rule, match.end(), reading
+    return None
+
+
+def _piece(prepared: Prepared, start: int, end: int, spoken: str, kind: str, semiotic_class: str, rule: str,
+           flag: str | None = None) -> SpokenPiece:
+    text = prepared.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    char_start, char_end = prepared.written_span(start, end)
+    return SpokenPiece(spoken, char_start, char_end, kind, semiotic_class, rule, flag)
+
+
+def _unclaimed(prepared: Prepared, token: Token) -> SpokenPiece:
+    """A token no rule claimed: a word, punctuation, or something the voice cannot say."""
+    if token.kind == "letters":
+        if is_foreign_script(token.text):
+            return _piece(prepared, token.start, token.end, "", "not spoken", "foreign script", "script the voice cannot read")
+        return _piece(prepared, token.start, token.end, token.text, "word", "word", "word")
+    if is_emoji(token.text):
+        return _piece(prepared, token.start, token.end, "", "not spoken", "emoji", "emoji")
+    if token.text in PUNCTUATION:
+        return _piece(prepared, token.start, token.end, token.text, "punctuation", "punctuation", "punctuation")
+    return _piece(prepared, token.start, token.end, "", "not spoken", "symbol", "symbol with no reading")
+
+
+def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_ORDER) -> Normalized:
+    """The spoken form of a sentence as classified pieces; lexicon replacements pass through untouched."""
+    pieces = tuple(pieces)
+    prepared, lexicon_at, written = _assemble(pieces)
+    text = prepared.text
+    tokens = tokenize(text)
+    boundaries = frozenset(token.start for token in tokens) | {len(text)}
+    rule_list = compiled_rules(date_order)
+    spoken_parts: list[str] = []
+    result: list[SpokenPiece] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.kind == "space":
+            spoken_parts.append(" ")
+            continue
+        if token.start in lexicon_at:
+            piece = lexicon_at[token.start]
+            result.append(_piece(prepared, token.start, token.end, piece.text, "lexicon", "lexicon", piece.entry.word))
+            spoken_parts.append(piece.text)
+            continue
+        claimed = _claim(text, token, boundaries, rule_list)
+        if claimed is None:
+            piece = _unclaimed(prepared, token)
+            result.append(piece)
+            spoken_parts.append(piece.spoken if piece.kind != "not spoken" else " ")
+            continue
+        rule, end, reading = claimed
+        result.append(_piece(prepared, token.start, end, reading.spoken.strip(), "rule", rule.semiotic_class,
+                             rule.name, reading.flag))
+        spoken_parts.append(reading.spoken)
+        while index < len(tokens) and tokens[index].start < end:
+            index += 1
+    spoken = _tidy("".join(spoken_parts))
+    # A rule may swallow the final period with an abbreviation ("in the U.S."); the engine needs it back.
+    if _TERMINAL.search(written) and spoken and not _TERMINAL.search(spoken):
+        spoken += "."
+    return Normalized(spoken, tuple(result))
 
 
 def normalize_pieces(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_ORDER) -> str:
     """The spoken form of a sentence: rules rewrite plain pieces; lexicon replacements pass through."""
-    pieces = tuple(pieces)
-    marked = [(piece.text, True) if piece.entry else (_prepare(piece.text), False) for piece in pieces]
-    spoken = _tidy("".join(text for text, _ in apply_rules(marked, compiled_rules(date_order))))
-    written = "".join(piece.text for piece in pieces)
-    # A rule may swallow the final period with an abbreviation ("in the U.S."); the engine needs it back.
-    if _TERMINAL.search(written) and spoken and not _TERMINAL.search(spoken):
-        spoken += "."
-    return spoken
+    return normalize_sentence(pieces, date_order).spoken
 
 
-__all__ = ["normalize_text", "normalize_pieces", "apply_rules", "compiled_rules"]
+def normalize_text(text: str, date_order: str = DEFAULT_DATE_ORDER) -> str:
+    """The spoken form of a run of written text."""
+    return normalize_sentence((Piece(text),), date_order).spoken
+
+
+__all__ = ["Normalized", "SpokenPiece", "normalize_sentence", "normalize_text", "normalize_pieces", "compiled_rules"]

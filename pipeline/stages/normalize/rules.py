@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize import readers as read
+from pipeline.stages.normalize.readers import Reading
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     CURRENCIES,
@@ -26,11 +27,13 @@ from pipeline.stages.normalize.tables import (
 
 @dataclass(frozen=True)
 class Rule:
-    """A named pattern and what each match of it is read as."""
+    """A named pattern for one semiotic class and what each match is read as (None or the match: not its case)."""
 
     name: str
+    semiotic_class: str
     pattern: re.Pattern[str]
-    speak: Callable[[re.Match[str]], str]
+    speak: Callable[[re.Match[str]], str | Reading | None]
+    flag: str | None = None
 
 
 def _alternation(words, *, escape: bool = True) -> str:
@@ -55,56 +58,56 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
     """Every rule, in the order they run: the most specific patterns first."""
     r = re.compile
     return (
-        Rule("email", r(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), lambda m: read.spell_address(m.group(0))),
-        Rule("url", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
-        Rule("hashtag", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
-        Rule("handle", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), read.handle),
-        Rule("phone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), read.phone),
-        Rule("international phone", r(r"(?<![\w+])\+(?!1[\s.-])\d{1,3}(?:[\s.-]\d{1,5}){2,5}(?![\d-])"), read.phone),
-        Rule("service number", r(r"(?<![\w.,$-])[2-9]11(?![\w.,]\d|\d)"), lambda m: n.digits(m.group(0))),
-        Rule("number abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), read.table(NUMBER_ABBREVIATIONS)),
-        Rule("street", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), read.street),
-        Rule("saint", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
-        Rule("money", r(rf"(?P<article>\b[Aa]n?\s)?(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{NUMBER})(?:\s?(?:-|–|to)\s?(?:{_CURRENCY})?\s?(?P<upper>{NUMBER}))?(?:\s?(?P<scale>{_SCALE})\b)?(?:(?=\s(?P<next>[a-z]+)))?"), read.money),
-        Rule("cents", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), read.cents),
-        Rule("percent", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), read.percent),
-        Rule("iso date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), read.iso_date),
-        Rule("numeric date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), read.numeric_date_rule(date_order)),
-        Rule("date range", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)\s?[-–]\s?(?:(?P<month2>{_MONTH_BEFORE_DAY})\s)?(?P<day2>[0-3]?\d)\b(?![,.]?\s?\d)"), read.date_range),
-        Rule("month day", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.month_day),
-        Rule("day month", r(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>{_MONTH})(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.day_month),
-        Rule("month year", r(rf"\b(?P<month>{_MONTH})\s(?P<year>(?:1[0-9]|20)\d{{2}})\b"), read.month_year),
-        Rule("clock", r(rf"\b(?P<hour>[01]?\d)(?:[:.](?P<minutes>[0-5]\d))?\s?(?P<half>[aApP])\.?\s?[mM]\.?(?![\w])(?:\s(?P<zone>{_alternation(TIME_ZONES)})\b)?"), read.clock),
-        Rule("race time", r(r"\b(?:(?P<hours>\d{1,2}):)?(?P<minutes>\d{1,2}):(?P<seconds>[0-5]\d)(?:\.(?P<fraction>\d{1,3}))?\b"), read.race_time_or_clock),
-        Rule("feet and inches", r(r"\b(?P<feet>\d{1,2})\s?(?:ft|')\s?(?P<inches>\d{1,2})\s?(?:in\b|\")"), read.feet_inches),
-        Rule("measure", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?(?P<space>\s?|-)(?P<unit>{_UNIT})(?![\w/²])(?:(?=(?P<follow>\s+[a-z])))?"), read.measure),
-        Rule("short decade", r(r"(?<![\w])['‘’](?P<decade>\d0)s\b"), read.short_decade),
-        Rule("decade", r(r"(?:\b(?P<prefix>mid|early|late)-)?(?<!['‘’])\b(?P<decade>(?:1[0-9]|20)?\d0)'?s\b"), read.decade),
-        Rule("season", r(r"\b(?P<first>(?:19|20)\d{2})[-–/](?P<second>(?:19|20)\d{2}|\d{2})\b(?![-/]\d)"), read.season),
-        Rule("designator", r(r"\b(?P<name>[A-Za-z]+)-(?P<value>\d+)\b"), lambda m: f"{m['name']} {n.cardinal(m['value'])}"),
-        Rule("by", r(r"\b(?P<left>\d+)\s?[x×]\s?(?P<right>\d+)\b"), lambda m: f"{n.cardinal(m['left'])} by {n.cardinal(m['right'])}"),
-        Rule("set scores", r(r"(?<![\w.,-])\d{1,2}-\d{1,2}(?:,\s\d{1,2}-\d{1,2})+(?![\w-])"), read.set_scores),
-        Rule("range", r(rf"(?P<low>(?<![\w.,-]){NUMBER})\s?[-–]\s?(?P<high>{NUMBER})(?![\w-])"), read.range),
-        Rule("ordinal", r(r"\b(?P<value>\d{1,3}(?:,\d{3})*|\d+)(?:st|nd|rd|th)\b"), read.ordinal),
-        Rule("mixed fraction", r(r"\b(?P<whole>\d+)\s+(?P<top>\d+)/(?P<bottom>\d+)\b"), read.mixed_fraction),
-        Rule("fraction", r(r"(?<![\w/])(?P<top>\d+)/(?P<bottom>\d+)(?![\w/])"), read.fraction),
-        Rule("number with letters", r(r"\b(?P<value>\d+)(?P<letters>[A-Z]{1,2})\b"), read.number_letters),
-        Rule("code", r(r"\b(?=[^\W\d_]*\d)(?=\d*[^\W\d_])[^\W_]+\b"), read.code),
-        Rule("year", r(r"(?<![\w.,$-])(?:1[1-9]\d{2}|20\d{2})(?![\w.,]\d|\d)"), read.year),
-        Rule("number", r(rf"{SIGNED}|(?<![\w.])\.\d+"), read.number),
-        Rule("regnal number", r(rf"\b(?P<name>{_alternation(REGNAL_NAMES)})\s(?P<numeral>{_ROMAN})\b"), read.regnal),
-        Rule("generation", r(r"\b(?P<name>[A-Z][a-z]+\s[A-Z][\w'-]+),?\s(?P<numeral>II|III|IV)\b"), read.generation),
-        Rule("counted numeral", r(rf"\b(?P<word>{_alternation(ROMAN_COUNTERS)}|[A-Z][a-z]+)\s(?P<numeral>(?!I\b){_ROMAN})\b(?!')"), read.counted_if_counter),
-        Rule("party and state", r(rf"(?<=,\s)(?P<party>[RDI])-(?P<state>{_alternation(ABBREVIATIONS)}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[,;)])"), read.party),
-        Rule("abbreviation", r(rf"(?<![\w.])(?:{_alternation(ABBREVIATIONS)})(?!\w)"), read.table(ABBREVIATIONS)),
-        Rule("month abbreviation", r(rf"\b{_MONTH_SHORT}(?!\w)"), lambda m: read.month_name(m.group(0))),
-        Rule("day abbreviation", r(rf"\b(?:{'|'.join(d.capitalize() for d in DAY_ABBREVIATIONS)})\.(?=,|\s+(?:{_MONTH}|\d))"), lambda m: DAY_ABBREVIATIONS[m.group(0)[:-1].lower()]),
-        Rule("time word", r(r"\b([aApP])\.[mM]\.(?!\w)"), lambda m: f"{m.group(1).lower()} m"),
-        Rule("initials and", r(r"\b(?P<left>[A-Z]{1,3})&(?P<right>[A-Z]{1,3})\b"), read.initials_ampersand),
-        Rule("dotted initialism", r(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)"), read.dotted_initialism),
-        Rule("capitals", r(r"\b(?P<word>[A-Z]{2,})(?P<suffix>'?s)?\b(?![\w'])"), read.capitals),
-        Rule("dash", r(r"\s*[—–]\s*|\s+-{1,2}\s+"), lambda m: ", "),
-        Rule("slash between words", r(r"(?<=[A-Za-z])/(?=[A-Za-z])"), lambda m: " "),
-        Rule("symbol", r(rf"[{re.escape(''.join(SYMBOL_WORDS))}]"), read.symbol),
-        Rule("any digits left", r(r"\d+"), lambda m: n.cardinal(m.group(0))),
+        Rule("email", "electronic", r(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), lambda m: read.spell_address(m.group(0))),
+        Rule("url", "electronic", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
+        Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
+        Rule("handle", "electronic", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), read.handle),
+        Rule("phone", "telephone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), read.phone),
+        Rule("international phone", "telephone", r(r"(?<![\w+])\+(?!1[\s.-])\d{1,3}(?:[\s.-]\d{1,5}){2,5}(?![\d-])"), read.phone),
+        Rule("service number", "telephone", r(r"(?<![\w.,$-])[2-9]11(?![\w.,]\d|\d)"), lambda m: n.digits(m.group(0))),
+        Rule("number abbreviation", "abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), read.table(NUMBER_ABBREVIATIONS)),
+        Rule("street", "address", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), read.street),
+        Rule("saint", "abbreviation", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
+        Rule("money", "money", r(rf"(?P<article>\b[Aa]n?\s)?(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{NUMBER})(?:\s?(?:-|–|to)\s?(?:{_CURRENCY})?\s?(?P<upper>{NUMBER}))?(?:\s?(?P<scale>{_SCALE})\b)?(?:(?=\s(?P<next>[a-z]+)))?"), read.money),
+        Rule("cents", "money", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), read.cents),
+        Rule("percent", "measure", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), read.percent),
+        Rule("iso date", "date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), read.iso_date),
+        Rule("numeric date", "date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), read.numeric_date_rule(date_order)),
+        Rule("date range", "date", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)\s?[-–]\s?(?:(?P<month2>{_MONTH_BEFORE_DAY})\s)?(?P<day2>[0-3]?\d)\b(?![,.]?\s?\d)"), read.date_range),
+        Rule("month day", "date", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.month_day),
+        Rule("day month", "date", r(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>{_MONTH})(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.day_month),
+        Rule("month year", "date", r(rf"\b(?P<month>{_MONTH})\s(?P<year>(?:1[0-9]|20)\d{{2}})\b"), read.month_year),
+        Rule("clock", "time", r(rf"\b(?P<hour>[01]?\d)(?:[:.](?P<minutes>[0-5]\d))?\s?(?P<half>[aApP])\.?\s?[mM]\.?(?![\w])(?:\s(?P<zone>{_alternation(TIME_ZONES)})\b)?"), read.clock),
+        Rule("race time", "time", r(r"\b(?:(?P<hours>\d{1,2}):)?(?P<minutes>\d{1,2}):(?P<seconds>[0-5]\d)(?:\.(?P<fraction>\d{1,3}))?\b"), read.race_time_or_clock),
+        Rule("feet and inches", "measure", r(r"\b(?P<feet>\d{1,2})\s?(?:ft|')\s?(?P<inches>\d{1,2})\s?(?:in\b|\")"), read.feet_inches),
+        Rule("measure", "measure", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?(?P<space>\s?|-)(?P<unit>{_UNIT})(?![\w/²])(?:(?=(?P<follow>\s+[a-z])))?"), read.measure),
+        Rule("short decade", "date", r(r"(?<![\w])['‘’](?P<decade>\d0)s\b"), read.short_decade),
+        Rule("decade", "date", r(r"(?:\b(?P<prefix>mid|early|late)-)?(?<!['‘’])\b(?P<decade>(?:1[0-9]|20)?\d0)'?s\b"), read.decade),
+        Rule("season", "date", r(r"\b(?P<first>(?:19|20)\d{2})[-–/](?P<second>(?:19|20)\d{2}|\d{2})\b(?![-/]\d)"), read.season),
+        Rule("designator", "name", r(r"\b(?P<name>[A-Za-z]+)-(?P<value>\d+)\b"), lambda m: f"{m['name']} {n.cardinal(m['value'])}"),
+        Rule("by", "measure", r(r"\b(?P<left>\d+)\s?[x×]\s?(?P<right>\d+)\b"), lambda m: f"{n.cardinal(m['left'])} by {n.cardinal(m['right'])}"),
+        Rule("set scores", "score", r(r"(?<![\w.,-])\d{1,2}-\d{1,2}(?:,\s\d{1,2}-\d{1,2})+(?![\w-])"), read.set_scores),
+        Rule("range", "range", r(rf"(?P<low>(?<![\w.,-]){NUMBER})\s?[-–]\s?(?P<high>{NUMBER})(?![\w-])"), read.range),
+        Rule("ordinal", "ordinal", r(r"\b(?P<value>\d{1,3}(?:,\d{3})*|\d+)(?:st|nd|rd|th)\b"), read.ordinal),
+        Rule("mixed fraction", "fraction", r(r"\b(?P<whole>\d+)\s+(?P<top>\d+)/(?P<bottom>\d+)\b"), read.mixed_fraction),
+        Rule("fraction", "fraction", r(r"(?<![\w/])(?P<top>\d+)/(?P<bottom>\d+)(?![\w/])"), read.fraction),
+        Rule("number with letters", "code", r(r"\b(?P<value>\d+)(?P<letters>[A-Z]{1,2})\b"), read.number_letters),
+        Rule("code", "code", r(r"\b(?=[^\W\d_]*\d)(?=\d*[^\W\d_])[^\W_]+\b"), read.code),
+        Rule("year", "date", r(r"(?<![\w.,$-])(?:1[1-9]\d{2}|20\d{2})(?![\w.,]\d|\d)"), read.year),
+        Rule("number", "cardinal", r(rf"{SIGNED}|(?<![\w.])\.\d+"), read.number),
+        Rule("regnal number", "roman numeral", r(rf"\b(?P<name>{_alternation(REGNAL_NAMES)})\s(?P<numeral>{_ROMAN})\b"), read.regnal),
+        Rule("generation", "roman numeral", r(r"\b(?P<name>[A-Z][a-z]+\s[A-Z][\w'-]+),?\s(?P<numeral>II|III|IV)\b"), read.generation),
+        Rule("counted numeral", "roman numeral", r(rf"\b(?P<word>{_alternation(ROMAN_COUNTERS)}|[A-Z][a-z]+)\s(?P<numeral>(?!I\b){_ROMAN})\b(?!')"), read.counted_if_counter),
+        Rule("party and state", "abbreviation", r(rf"(?<=,\s)(?P<party>[RDI])-(?P<state>{_alternation(ABBREVIATIONS)}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[,;)])"), read.party),
+        Rule("abbreviation", "abbreviation", r(rf"(?<![\w.])(?:{_alternation(ABBREVIATIONS)})(?!\w)"), read.table(ABBREVIATIONS)),
+        Rule("month abbreviation", "abbreviation", r(rf"\b{_MONTH_SHORT}(?!\w)"), lambda m: read.month_name(m.group(0))),
+        Rule("day abbreviation", "abbreviation", r(rf"\b(?:{'|'.join(d.capitalize() for d in DAY_ABBREVIATIONS)})\.(?=,|\s+(?:{_MONTH}|\d))"), lambda m: DAY_ABBREVIATIONS[m.group(0)[:-1].lower()]),
+        Rule("time word", "time", r(r"\b([aApP])\.[mM]\.(?!\w)"), lambda m: f"{m.group(1).lower()} m"),
+        Rule("initials and", "initialism", r(r"\b(?P<left>[A-Z]{1,3})&(?P<right>[A-Z]{1,3})\b"), read.initials_ampersand),
+        Rule("dotted initialism", "initialism", r(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)"), read.dotted_initialism),
+        Rule("capitals", "initialism", r(r"\b(?P<word>[A-Z]{2,})(?P<suffix>'?s)?\b(?![\w'])"), read.capitals),
+        Rule("dash", "punctuation", r(r"\s*[—–]\s*|\s+-{1,2}\s+"), lambda m: ", "),
+        Rule("slash between words", "punctuation", r(r"(?<=[A-Za-z])/(?=[A-Za-z])"), lambda m: " "),
+        Rule("symbol", "symbol", r(rf"[{re.escape(''.join(SYMBOL_WORDS))}]"), read.symbol),
+        Rule("any digits left", "cardinal", r(r"\d+"), lambda m: n.cardinal(m.group(0)), flag="digits no other rule read"),
     )
