@@ -60,6 +60,10 @@ def add_render_commands(commands) -> None:
     script.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
     add_date_order(script)
     script.add_argument("--json", action="store_true", help="print a JSON array of sentence objects")
+    script.add_argument("--explain", action="store_true",
+                        help="show every token's class, the rule that chose it and what it is read as")
+    script.add_argument("--flag", action="store_true",
+                        help="show only the readings an editor should check before publishing (reading-risk flags)")
 
     estimate = commands.add_parser("estimate", help="estimate the rendition's duration without synthesizing")
     _add_article(estimate, optional=False)
@@ -136,13 +140,24 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 
 def cmd_script(args: argparse.Namespace) -> int:
-    """Print the spoken script."""
+    """Print the spoken script (with --explain every piece's class and rule, with --flag the risky readings)."""
     from pipeline.render import spoken_script
+    from pipeline.stages.report import flag_entry, not_spoken_entry
 
     script = spoken_script(read_article(args.article), _lexicon_for(args), RenderSettings(date_order=args.date_order))
+    if args.flag:
+        script = tuple(sentence for sentence in script if sentence.flags)
     if args.json:
-        rows = [{"paragraph": s.paragraph, "text": s.text, "spoken": s.spoken, "lexicon": list(s.lexicon)}
-                for s in script]
+        rows = []
+        for s in script:
+            row = {"paragraph": s.paragraph, "text": s.text, "spoken": s.spoken, "lexicon": list(s.lexicon),
+                   "not_spoken": [not_spoken_entry(s.text, piece) for piece in s.not_spoken],
+                   "flags": [flag_entry(s.text, piece) for piece in s.flags]}
+            if args.explain:
+                row["pieces"] = [{"char_start": p.char_start, "char_end": p.char_end, "text": s.text[p.char_start:p.char_end],
+                                  "spoken": p.spoken, "kind": p.kind, "class": p.semiotic_class, "rule": p.rule,
+                                  "flag": p.flag} for p in s.pieces]
+            rows.append(row)
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     for sentence in script:
@@ -151,6 +166,17 @@ def cmd_script(args: argparse.Namespace) -> int:
             print(f"    says: {sentence.spoken}")
         if sentence.lexicon:
             print(f"    lexicon: {', '.join(sentence.lexicon)}")
+        if args.explain:
+            for piece in sentence.pieces:
+                if piece.kind in ("word", "punctuation") and not piece.flag:
+                    continue
+                written = sentence.text[piece.char_start:piece.char_end]
+                print(f"    {written!r:<24} {piece.semiotic_class:<15} {piece.rule:<22} -> {piece.spoken or '(not spoken)'}")
+        for piece in sentence.flags if args.flag else ():
+            written = sentence.text[piece.char_start:piece.char_end]
+            print(f"    check {written!r}: read as {piece.spoken!r} ({piece.flag})")
+    if args.flag and not script:
+        print("nothing flagged: every reading came from a rule that knew its case")
     return 0
 
 

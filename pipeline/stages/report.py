@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 
 from pipeline.stages.estimate import Estimate
 from pipeline.stages.loudness import LoudnessResult
+from pipeline.stages.normalize import SpokenPiece
 from pipeline.stages.script import ScriptSentence
 from pipeline.stages.stitch import Timing
 
@@ -68,10 +69,24 @@ def build_report(
                 "start_ms": timing.start_ms,
                 "end_ms": timing.end_ms,
                 "lexicon": list(sentence.lexicon),
+                "not_spoken": [not_spoken_entry(sentence.text, piece) for piece in sentence.not_spoken],
+                "flags": [flag_entry(sentence.text, piece) for piece in sentence.flags],
             }
             for sentence, timing in zip(script, timings, strict=True)
         ],
     }
+
+
+def not_spoken_entry(text: str, piece: SpokenPiece) -> dict:
+    """A written span left out of the spoken form, and why."""
+    return {"char_start": piece.char_start, "char_end": piece.char_end,
+            "text": text[piece.char_start : piece.char_end], "reason": piece.semiotic_class}
+
+
+def flag_entry(text: str, piece: SpokenPiece) -> dict:
+    """A reading an editor should check: where, what was written, what it is read as, and why."""
+    return {"char_start": piece.char_start, "char_end": piece.char_end,
+            "text": text[piece.char_start : piece.char_end], "spoken": piece.spoken, "reason": piece.flag}
 
 
 def text_sha256(sentences: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.lexicon.model import Lexicon, fired_entries
 from pipeline.stages.article import Article
-from pipeline.stages.normalize import DEFAULT_DATE_ORDER, normalize_pieces
+from pipeline.stages.normalize import DEFAULT_DATE_ORDER, SpokenPiece, normalize_sentence
 from pipeline.stages.split import split_sentences
 
 _SPEAKABLE = re.compile(r"[^\W_]")
@@ -23,6 +23,17 @@ class ScriptSentence:
     lexicon: tuple[str, ...]
     is_title: bool = False
     ends_paragraph: bool = False
+    pieces: tuple[SpokenPiece, ...] = ()
+
+    @property
+    def not_spoken(self) -> tuple[SpokenPiece, ...]:
+        """Written spans left out of the spoken form (markup, emoji, other scripts)."""
+        return tuple(piece for piece in self.pieces if piece.kind == "not spoken")
+
+    @property
+    def flags(self) -> tuple[SpokenPiece, ...]:
+        """Pieces whose reading an editor should check."""
+        return tuple(piece for piece in self.pieces if piece.flag)
 
 
 def split_blocks(article: Article) -> tuple[tuple[str, ...], ...]:
@@ -38,14 +49,16 @@ def build_script(article: Article, lexicon: Lexicon, date_order: str = DEFAULT_D
         is_title = article.title is not None and number == 0
         for position, text in enumerate(sentences):
             pieces = lexicon.apply(text)
+            normalized = normalize_sentence(pieces, date_order)
             script.append(
                 ScriptSentence(
                     paragraph=number,
                     text=text,
-                    spoken=normalize_pieces(pieces, date_order),
+                    spoken=normalized.spoken,
                     lexicon=fired_entries(pieces),
                     is_title=is_title,
                     ends_paragraph=position == len(sentences) - 1,
+                    pieces=normalized.pieces,
                 )
             )
     # A "sentence" of punctuation alone has nothing to say; an engine would read it as silence or noise.
