@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.lexicon.model import Piece
-from pipeline.stages.normalize.readers import Reading
-from pipeline.stages.normalize.rules import Rule, rules
+from pipeline.stages.normalize.rule import Reading, Rule
+from pipeline.stages.normalize.rules import rules
 from pipeline.stages.normalize.tokens import Prepared, Token, is_emoji, is_foreign_script, prepare, tokenize
 
 DEFAULT_DATE_ORDER = "mdy"

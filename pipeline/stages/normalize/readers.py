@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pipeline.stages.normalize import numbers as n
+from pipeline.stages.normalize.rule import Reading  # noqa: F401  (readers may return one)
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     ACRONYMS,
@@ -28,14 +28,6 @@ from pipeline.stages.normalize.tables import (
 #: Units that are also ordinary words or letters: only read as units when nothing word-like follows.
 _AMBIGUOUS_UNITS = {"in", "t", "C", "F", "V", "W", "min", "mi", "ha", "yd", "sec", "cal", "ms"}
 _SEPARATORS = re.compile(r"[./\-_:@?=&#+~%]")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a span is read as, and why an editor should check it (None when the reading is safe)."""
-
-    spoken: str
-    flag: str | None = None
 
 
 def month_name(text: str) -> str:

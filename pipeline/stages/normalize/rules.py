@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize import readers as read
-from pipeline.stages.normalize.readers import Reading
+from pipeline.stages.normalize import contact, dates
+from pipeline.stages.normalize.rule import Rule
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     CURRENCIES,
@@ -23,17 +22,6 @@ from pipeline.stages.normalize.tables import (
     TIME_ZONES,
     UNITS,
 )
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A named pattern for one semiotic class and what each match is read as (None or the match: not its case)."""
-
-    name: str
-    semiotic_class: str
-    pattern: re.Pattern[str]
-    speak: Callable[[re.Match[str]], str | Reading | None]
-    flag: str | None = None
 
 
 def _alternation(words, *, escape: bool = True) -> str:
@@ -57,7 +45,7 @@ _UNIT = _alternation(UNITS)
 def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
     """Every rule, in the order they run: the most specific patterns first."""
     r = re.compile
-    return (
+    return contact.rules() + dates.rules(date_order) + (
         Rule("email", "electronic", r(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), lambda m: read.spell_address(m.group(0))),
         Rule("url", "electronic", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
         Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
