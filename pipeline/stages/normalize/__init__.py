@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.lexicon.model import Piece
+from pipeline.stages.normalize.capitals import recase_headlines
 from pipeline.stages.normalize.rule import Reading, Rule
 from pipeline.stages.normalize.rules import rules
 from pipeline.stages.normalize.tokens import Prepared, Token, is_emoji, is_foreign_script, prepare, tokenize
@@ -146,6 +147,7 @@ def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_O
     """The spoken form of a sentence as classified pieces; lexicon replacements pass through untouched."""
     pieces = tuple(pieces)
     prepared, lexicon_at, written = _assemble(pieces)
+    prepared = Prepared(recase_headlines(prepared.text), prepared.starts, prepared.ends)
     text = prepared.text
     tokens = tokenize(text)
     boundaries = frozenset(token.start for token in tokens) | {len(text)}

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.stages.normalize import numbers as n
+from pipeline.stages.normalize.capitals import read_capitals, spell
 from pipeline.stages.normalize.rule import Reading  # noqa: F401  (readers may return one)
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
@@ -41,11 +42,6 @@ def _plural_unit(value: str, forms: tuple[str, str]) -> str:
 
 
 # --- web addresses, handles, phone numbers -------------------------------------------------------
-
-
-def spell(letters: str) -> str:
-    """Letters said one by one, each written so the engine says its name ("AIG" -> "Eh I G")."""
-    return " ".join(SPOKEN_LETTERS.get(letter, letter) for letter in letters.upper() if letter.isalpha())
 
 
 def spell_address(text: str) -> str:
@@ -352,6 +348,17 @@ def roman_value(numeral: str) -> int:
     return total
 
 
+def licensed_numeral(reader: Callable[[re.Match[str]], str | None]) -> Callable[[re.Match[str]], str | None]:
+    """A Roman-numeral reader that declines a single letter before a capitalized word ("Henry C Brooks")."""
+
+    def speak(match: re.Match[str]) -> str | None:
+        if len(match["numeral"]) == 1 and re.match(r"\.?\s+[A-Z][a-z]", match.string[match.end():]):
+            return None
+        return reader(match)
+
+    return speak
+
+
 def party(match: re.Match[str]) -> str:
     """ "R-Alaska" after a politician's name: "Republican of Alaska"."""
     state = match["state"]
@@ -396,23 +403,9 @@ def dotted_initialism(match: re.Match[str]) -> str:
     return spell(match.group(0))
 
 
-def _looks_pronounceable(word: str) -> bool:
-    lower = word.lower()
-    consonant_start = not re.match(r"[aeiouy]", lower[:2]) and len(lower) > 1 and lower[1] not in "aeiouy"
-    return (len(lower) >= 4 and bool(re.search(r"[aeiou]", lower)) and not re.search(r"[^aeiouy]{3}", lower)
-            and not re.search(r"[aeiou]{3}", lower) and (not consonant_start or lower[:2] in WORD_ONSETS))
-
-
-def capitals(match: re.Match[str]) -> str:
-    """A word in capitals: a known acronym as a word, an initialism (or unpronounceable word) spelled."""
-    word, suffix = match["word"], match["suffix"] or ""
-    if word in ACRONYMS:
-        return word.capitalize() + suffix
-    if word in INITIALISMS or len(word) <= 3 or not _looks_pronounceable(word):
-        if len(word) > 6:
-            return word.capitalize() + suffix  # a shouted word or a dateline, not an initialism
-        return spell(word) + ("'s" if suffix else "")
-    return word.capitalize() + suffix
+def capitals(match: re.Match[str]) -> Reading:
+    """A word in capitals: house name, acronym, initialism, stressed word, or an unknown one (flagged)."""
+    return read_capitals(match["word"], "s" if match["suffix"] else "")
 
 
 def hashtag(match: re.Match[str]) -> str:

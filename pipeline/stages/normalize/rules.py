@@ -36,7 +36,7 @@ _MONTH_SHORT = rf"(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\."
 _MONTH = rf"(?:{_MONTH_NAME}|{_MONTH_SHORT})"
 #: Before a day number a month abbreviation needs no period ("Jan 5").
 _MONTH_BEFORE_DAY = rf"(?:{_MONTH_NAME}|(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\.?)"
-_ROMAN = r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_ROMAN = r"(?=[MDCLXVI]+\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _CURRENCY = _alternation(CURRENCIES)
 _SCALE = _alternation(SCALES)
 _UNIT = _alternation(UNITS)
@@ -83,9 +83,9 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("code", "code", r(r"\b(?=[^\W\d_]*\d)(?=\d*[^\W\d_])[^\W_]+\b"), read.code),
         Rule("year", "date", r(r"(?<![\w.,$-])(?:1[1-9]\d{2}|20\d{2})(?![\w.,]\d|\d)"), read.year),
         Rule("number", "cardinal", r(rf"{SIGNED}|(?<![\w.])\.\d+"), read.number),
-        Rule("regnal number", "roman numeral", r(rf"\b(?P<name>{_alternation(REGNAL_NAMES)})\s(?P<numeral>{_ROMAN})\b"), read.regnal),
-        Rule("generation", "roman numeral", r(r"\b(?P<name>[A-Z][a-z]+\s[A-Z][\w'-]+),?\s(?P<numeral>II|III|IV)\b"), read.generation),
-        Rule("counted numeral", "roman numeral", r(rf"\b(?P<word>{_alternation(ROMAN_COUNTERS)}|[A-Z][a-z]+)\s(?P<numeral>(?!I\b){_ROMAN})\b(?!')"), read.counted_if_counter),
+        Rule("regnal number", "roman numeral", r(rf"\b(?P<name>{_alternation(REGNAL_NAMES)})\s(?P<numeral>{_ROMAN})\b"), read.licensed_numeral(read.regnal)),
+        Rule("generation", "roman numeral", r(r"\b(?P<name>[A-Z][a-z]+\s[A-Z][\w'-]+),?\s(?P<numeral>II|III|IV)\b"), read.licensed_numeral(read.generation)),
+        Rule("counted numeral", "roman numeral", r(rf"\b(?P<word>{_alternation(ROMAN_COUNTERS)}|[A-Z][a-z]+)\s(?P<numeral>(?!I\b){_ROMAN})\b(?!')"), read.licensed_numeral(read.counted_if_counter)),
         Rule("party and state", "abbreviation", r(rf"(?<=,\s)(?P<party>[RDI])-(?P<state>{_alternation(ABBREVIATIONS)}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[,;)])"), read.party),
         Rule("abbreviation", "abbreviation", r(rf"(?<![\w.])(?:{_alternation(ABBREVIATIONS)})(?!\w)"), read.table(ABBREVIATIONS)),
         Rule("month abbreviation", "abbreviation", r(rf"\b{_MONTH_SHORT}(?!\w)"), lambda m: read.month_name(m.group(0))),

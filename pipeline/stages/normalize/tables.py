@@ -36,7 +36,7 @@ ABBREVIATIONS = {
     "vs.": "versus", "v.": "versus", "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
     "approx.": "approximately", "est.": "established", "cf.": "compare", "ca.": "circa", "min.": "minutes",
     "max.": "maximum", "et al.": "and others",
-    "Ont.": "Ontario", "Que.": "Quebec", "Alta.": "Alberta", "Sask.": "Saskatchewan", "Nfld.": "Newfoundland",
+    "Ont.": "Ontario", "Que.": "Quebec", "Alta.": "Alberta", "Sask.": "Saskatchewan",
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
     "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
     "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
@@ -46,7 +46,8 @@ ABBREVIATIONS = {
     "Vt.": "Vermont", "Wash.": "Washington", "Wis.": "Wisconsin", "Wyo.": "Wyoming", "Man.": "Manitoba",
     "N.Y.": "New York", "N.J.": "New Jersey", "N.H.": "New Hampshire", "N.M.": "New Mexico",
     "N.C.": "North Carolina", "S.C.": "South Carolina", "N.D.": "North Dakota", "S.D.": "South Dakota",
-    "R.I.": "Rhode Island", "W.Va.": "West Virginia", "N.S.": "Nova Scotia", "N.B.": "New Brunswick",
+    "R.I.": "Rhode Island", "W.Va.": "West Virginia", "N.S.": "Nova Scotia", "N.L.": "Newfoundland and Labrador", "P.E.I.": "Prince Edward Island",
+    "B.C.": "British Columbia", "Y.T.": "Yukon", "Nfld.": "Newfoundland", "N.B.": "New Brunswick",
     "N.W.T.": "Northwest Territories", "L.A.": "L A",
 }
 #: Abbreviations that only stand for a word before a number ("No. 2", "Vol. 3", "p. 55").
@@ -119,10 +120,25 @@ ACRONYMS = {
     "NIMBY", "GIF", "PIN", "ZIP", "SWAT", "DARPA", "INTERPOL", "EPCOR", "TEPCO", "NASDAQ", "IKEA", "MOMA",
     "UNIFIL", "ESA", "NOAA", "CERN", "HUD", "NEET",
 }
-#: Spelled-out initialisms that a letter-pattern rule might otherwise read as words.
+#: House names said their own way: stock indexes and regions as the markets say them.
+HOUSE_NAMES = {"FTSE": "footsie", "DAX": "dax", "CAC": "cack", "APAC": "Eh pac", "EMEA": "emeea",
+               "NASDAQ": "nazdack", "NYSE": "N Y S E", "TSX": "T S X", "SENSEX": "sensex", "NIKKEI": "nikkei",
+               "ASX": "Eh S X", "HSBC": "H S B C", "JPMorgan": "J P Morgan", "CAPEX": "capex", "OPEX": "opex",
+               "PLC": "P L C", "KC": "K C", "QC": "Q C", "MBE": "M B E", "OBE": "O B E", "CBE": "C B E"}
+#: Initialisms that stay initialisms even in a headline in capitals, where other initialisms that spell a word
+#: ("IT", "WHO") are read as the word.
+HEADLINE_INITIALISMS = {"US", "UN", "UK", "EU"}
+#: Initialisms said letter by letter even where the letters also spell a word ("WHO", "US", "IT" in "IT staff").
 INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CEO", "CFO", "COO", "CTO", "GDP",
                "NHL", "NBA", "NFL", "MLB", "BBC", "CNN", "UN", "US", "UK", "EU", "TV", "ER", "ICU", "IPO", "AI",
-               "PM", "FBI", "CIA", "IRS", "TSX", "ETF", "USB", "IOU", "ATM", "SUV", "OPP", "CAF"}
+               "PM", "FBI", "CIA", "IRS", "TSX", "ETF", "USB", "IOU", "ATM", "SUV", "OPP", "CAF", "AP", "CP",
+               "PA", "SEC", "IMF", "ECB", "OBR", "NHS", "GP", "RAF", "MoD", "DfT", "FA", "AGM", "CCTV", "VAT",
+               "ID", "IT", "HR", "PR", "ONS", "IPCC", "WTO", "OECD", "BOE", "BoE", "ESG", "IPA", "AM",
+               "RSV", "USDA", "EPA", "FDA", "CDC", "DOJ", "DOT", "NTSB", "FAA", "TSA", "ICE", "NYPD", "LAPD",
+               "JPL", "KPMG", "PwC", "EY", "IBM", "HP", "BP", "BHP", "RBC", "TD", "BMO", "CIBC", "CN", "CPR",
+               "TTC", "OC", "LRT", "YVR", "YYZ", "LHR", "JFK", "LAX", "MRI", "ICU", "ER", "EV", "EVs",
+               "SUVs", "PhD", "MBA", "LLC", "LLP", "RCMP", "CRA", "CBSA", "CSIS", "OSC", "TSB", "RBS", "HMRC",
+               "DWP", "DVLA", "TfL", "GMB", "RMT", "TUC", "CBI", "IFS", "FCA", "PRA", "CMA", "BCC", "ITV"}
 #: Time zones read the way a newsreader says them.
 TIME_ZONES = {
     "ET": "Eastern time", "EST": "Eastern standard time", "EDT": "Eastern daylight time", "CT": "Central time",
@@ -135,7 +151,7 @@ TIME_ZONES = {
 
 #: Words after which a Roman numeral counts things ("World War II", "Chapter IV", "Super Bowl LVIII").
 ROMAN_COUNTERS = {"War", "Chapter", "Part", "Volume", "Vol.", "Book", "Act", "Phase", "Title", "Article",
-                  "Bowl", "Stage", "Class", "Type", "Grade", "Level", "Section", "Schedule", "Round", "Episode",
+                  "Bowl", "Stage", "Class", "Saturn", "Windows", "Olympiad", "Type", "Grade", "Level", "Section", "Schedule", "Round", "Episode",
                   "Season", "Vatican", "Apollo", "Mark", "Appendix", "Division", "Tier", "Game"}
 #: Given names of monarchs and popes: a Roman numeral after them is an ordinal ("Charles III").
 REGNAL_NAMES = {"Charles", "Elizabeth", "Henry", "George", "Edward", "William", "Richard", "James", "Mary",
