@@ -16,11 +16,13 @@ from pipeline.stages.normalize.tables import (
     INITIALISMS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    NAME_SUFFIXES,
     PARTIES,
     ROMAN_COUNTERS,
     SCALES,
     SPOKEN_LETTERS,
     SYMBOL_WORDS,
+    TITLES,
     TIME_ZONES,
     UNITS,
     WORD_ONSETS,
@@ -387,6 +389,19 @@ def _counted(match: re.Match[str]) -> str:
 def table(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
     """A reader that looks the match up in a table."""
     return lambda match: table[match.group(0)] if match.group(0) in table else table[match.group(0).strip()]
+
+
+def title(match: re.Match[str]) -> str:
+    """A title before a name: "Mr", "Det Insp", "Cllr"."""
+    return TITLES[match["title"]]
+
+
+def name_suffix(match: re.Match[str]) -> str | None:
+    """"Jr."/"Sr." after a capitalized name."""
+    before = match.string[: match.start()].rstrip(", ")
+    if not re.search(r"[A-Z][a-z'-]+$", before):
+        return None
+    return NAME_SUFFIXES[match["suffix"]]
 
 
 def street(match: re.Match[str]) -> str:

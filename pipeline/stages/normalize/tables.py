@@ -50,6 +50,20 @@ ABBREVIATIONS = {
     "B.C.": "British Columbia", "Y.T.": "Yukon", "Nfld.": "Newfoundland", "N.B.": "New Brunswick",
     "N.W.T.": "Northwest Territories", "L.A.": "L A",
 }
+#: Titles before a name, written with or without a period ("Mr Smith", "Det Insp Jo Hale", "Lt Col Amy Ng").
+TITLES = {
+    "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Mx": "Mix", "Dr": "Doctor", "Prof": "Professor",
+    "Cllr": "Councillor", "Coun": "Councillor", "Det": "Detective", "Insp": "Inspector", "Supt": "Superintendent",
+    "Ch": "Chief", "Sgt": "Sergeant", "Lt": "Lieutenant", "Col": "Colonel", "Capt": "Captain", "Cmdr": "Commander",
+    "Gen": "General", "Brig": "Brigadier", "Maj": "Major", "Cpl": "Corporal", "Pte": "Private", "Pvt": "Private",
+    "Adm": "Admiral", "Rev": "Reverend", "Revd": "Reverend", "Fr": "Father", "Sen": "Senator", "Rep": "Representative",
+    "Gov": "Governor", "Hon": "Honourable", "Const": "Constable", "Cst": "Constable", "PC": "Police Constable",
+    "DC": "Detective Constable", "DS": "Detective Sergeant", "DI": "Detective Inspector", "DCI": "Detective Chief Inspector",
+    "Supt.": "Superintendent", "Sr": "Sister", "Messrs": "Messieurs", "Mme": "Madame", "Mlle": "Mademoiselle",
+}
+#: After a name: "John Smith Jr."
+NAME_SUFFIXES = {"Jr": "Junior", "Jnr": "Junior", "Sr": "Senior", "Snr": "Senior"}
+
 #: Abbreviations that only stand for a word before a number ("No. 2", "Vol. 3", "p. 55").
 NUMBER_ABBREVIATIONS = {
     "No.": "number", "Nos.": "numbers", "no.": "number", "Vol.": "volume", "vol.": "volume",
