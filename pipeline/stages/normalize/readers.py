@@ -17,6 +17,7 @@ from pipeline.stages.normalize.tables import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     NAME_SUFFIXES,
+    NOT_A_NOUN,
     PARTIES,
     ROMAN_COUNTERS,
     SCALES,
@@ -98,66 +99,31 @@ def phone(match: re.Match[str]) -> str:
 # --- money, percentages, measures ------------------------------------------------------------------
 
 
-#: Words after an amount that show it is not an adjective ("a $5 fee" but "a $5 increase in").
-_NOT_A_NOUN = frozenset("of in for to and or a an the that which from per each on at by with is was as than".split())
-
-
-def money(match: re.Match[str]) -> str:
-    """An amount of money; before a noun it is an adjective ("a ten thousand dollar balance")."""
-    article = match["article"] or ""
-    if article and match["next"] and match["next"] not in _NOT_A_NOUN:
-        # "a $10,000 balance" is "a ten thousand dollar balance": the amount describes the noun.
-        singular = CURRENCIES[match["currency"]][0]
-        amount = _money_amount(match)
-        return article + re.sub(rf"{re.escape(CURRENCIES[match['currency']][1])}$", singular, amount)
-    return article + _money_amount(match)
-
-
-def _money_amount(match: re.Match[str]) -> str:
-    singular, plural, cent, cents = CURRENCIES[match["currency"]]
-    amount, upper, scale = match["amount"], match["upper"], match["scale"]
-    if scale:
-        spoken = n.number(amount) + (f" to {n.number(upper)}" if upper else "")
-        return f"{spoken} {SCALES[scale]} {plural}"
-    if upper:
-        return f"{n.number(amount)} to {n.number(upper)} {plural}"
-    whole, _, fraction = amount.replace(",", "").partition(".")
-    if fraction and len(fraction) > 2:
-        return f"{n.decimal(amount)} {plural}"
-    minor = int(fraction.ljust(2, "0")) if fraction else 0
-    major = int(whole or 0)
-    parts = []
-    if major or not minor:
-        parts.append(f"{n.cardinal(whole or '0')} {singular if major == 1 else plural}")
-    if minor:
-        parts.append(f"{n.cardinal(str(minor))} {cent if minor == 1 else cents}")
-    return " and ".join(parts)
-
-
-def cents(match: re.Match[str]) -> str:
-    """"50¢" as "fifty cents"."""
-    return f"{n.number(match['amount'])} {'cent' if match['amount'] == '1' else 'cents'}"
-
-
-def percent(match: re.Match[str]) -> str:
-    """A percentage or a range of percentages."""
-    upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
-    return f"{n.number(match['amount'])}{upper} percent"
-
-
 def feet_inches(match: re.Match[str]) -> str:
     """A height: "6 ft 2 in", "5'11\""."""
     feet, inches = match["feet"], match["inches"]
     return f"{n.cardinal(feet)} {'foot' if feet == '1' else 'feet'} {n.cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
 
 
-def measure(match: re.Match[str]) -> str:
-    """A number and its unit, singular or plural; ambiguous units only where nothing word-like follows."""
+#: Words after an ambiguous unit that make it a measure: "14 in deep", "3 m wide".
+_DIMENSION_WORDS = frozenset("long wide tall high deep thick across of".split())
+
+
+def measure(match: re.Match[str]) -> str | None:
+    """A number and its unit, singular or plural; before a noun the unit is an adjective ("a 12kg valve")."""
     unit = match["unit"]
-    if unit in _AMBIGUOUS_UNITS and match["space"] and match["follow"]:
-        return match.group(0)  # "5 in the morning", "3 m from": not a measure after all
+    after = match.string[match.end():]
+    following = re.match(r"\s+([A-Za-z]+)", after)
+    next_word = following[1] if following else ""
+    if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
+        return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
     upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
-    if match["space"] == "-":
+    before = match.string[: match.start()]
+    adjective = match["space"] == "-" or (
+        re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s$", before) and next_word.islower() and next_word not in NOT_A_NOUN
+        and not after.startswith((",", "."))
+    )
+    if adjective:
         return f"{n.number(match['amount'])}{upper} {UNITS[unit][0]}"  # "a 42-km race": the unit is an adjective
     return f"{n.number(match['amount'])}{upper} {_plural_unit(match['upper'] or match['amount'], UNITS[unit])}"
 

@@ -6,7 +6,7 @@ import re
 
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize import readers as read
-from pipeline.stages.normalize import contact, dates
+from pipeline.stages.normalize import contact, dates, money
 from pipeline.stages.normalize.rule import Rule
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
@@ -58,9 +58,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("number abbreviation", "abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), read.table(NUMBER_ABBREVIATIONS)),
         Rule("street", "address", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), read.street),
         Rule("saint", "abbreviation", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
-        Rule("money", "money", r(rf"(?P<article>\b[Aa]n?\s)?(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{NUMBER})(?:\s?(?:-|–|to)\s?(?:{_CURRENCY})?\s?(?P<upper>{NUMBER}))?(?:\s?(?P<scale>{_SCALE})\b)?(?:(?=\s(?P<next>[a-z]+)))?"), read.money),
-        Rule("cents", "money", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), read.cents),
-        Rule("percent", "measure", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?\s?%"), read.percent),
+        *money.rules(),
         Rule("iso date", "date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), read.iso_date),
         Rule("numeric date", "date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), read.numeric_date_rule(date_order)),
         Rule("date range", "date", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)\s?[-–]\s?(?:(?P<month2>{_MONTH_BEFORE_DAY})\s)?(?P<day2>[0-3]?\d)\b(?![,.]?\s?\d)"), read.date_range),

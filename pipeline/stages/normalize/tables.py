@@ -100,10 +100,48 @@ SCALES = {
     "B": "billion", "trillion": "trillion", "tn": "trillion", "T": "trillion",
 }
 
+#: Written scales after a number with no currency sign ("1.45bn euros", "3.4m users"); "m" is a million only
+#: where what follows is money or things counted (see money.magnitude), otherwise metres.
+SCALE_ABBREVIATIONS = {"bn", "mn", "mln", "tn", "m", "k", "K"}
+#: Currency words after an amount ("120.7m euros").
+CURRENCY_WORDS = frozenset("""
+euro euros dollar dollars pound pounds yen yuan renminbi rupee rupees won franc francs krona kronor krone kroner
+rand ruble rubles roubles peso pesos real reais lira shekel shekels dirham dirhams riyal riyals ringgit baht zloty
+forint dinar dinars sterling bitcoin usd eur gbp cad chf jpy cny aud
+""".split())
+#: Things counted after "m" that make it a million ("3.4m users"); any plural noun does too.
+COUNT_NOUNS = frozenset("""
+people children adults users customers viewers voters residents passengers visitors households homes jobs
+barrels tonnes shares subscribers patients workers members tourists cases doses acres hectares
+""".split())
+#: Words after "10m" that make it metres ("10m from the shore", "a 400m race").
+DISTANCE_CONTEXT = frozenset("""
+from away high tall long wide deep below above across off of into up down race hurdles freestyle relay
+sprint dash backstroke breaststroke butterfly medley final heat world title record
+""".split())
+#: Words after an amount that show it is not an adjective before a noun ("a $5 fee" but "a $5 increase in").
+NOT_A_NOUN = frozenset("""
+of in for to and or a an the that which from per each on at by with is was as than be been are were has have
+had will would could should may might can must did does do if but so yet nor not over under about after
+before since until when while where this these those their his her its our your my said says says
+""".split())
+#: Periods and units in a rate ("£10/wk", "US$20/mo", "12/kg").
+RATE_PERIODS = {
+    "wk": "a week", "week": "a week", "mo": "a month", "month": "a month", "mth": "a month", "yr": "a year",
+    "year": "a year", "annum": "a year", "day": "a day", "hr": "an hour", "h": "an hour", "hour": "an hour",
+    "night": "a night", "head": "a head", "person": "per person", "share": "a share", "kg": "per kilogram",
+    "lb": "per pound", "oz": "per ounce", "t": "a tonne", "tonne": "a tonne", "bbl": "a barrel",
+    "barrel": "a barrel", "kWh": "per kilowatt hour", "MWh": "per megawatt hour", "sq ft": "per square foot",
+    "litre": "a litre", "liter": "a liter", "gal": "a gallon", "km": "per kilometer", "mi": "a mile",
+}
+
 #: Units after a number: written form to (singular, plural).
 UNITS = {
-    "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
-    "mph": ("mile per hour", "miles per hour"), "m/s": ("meter per second", "meters per second"),
+    "km/h": ("kilometer an hour", "kilometers an hour"), "kph": ("kilometer an hour", "kilometers an hour"),
+    "mph": ("mile an hour", "miles an hour"), "KG": ("kilogram", "kilograms"), "KM": ("kilometer", "kilometers"),
+    "Kg": ("kilogram", "kilograms"), "kgs": ("kilogram", "kilograms"), "mbps": ("megabit per second", "megabits per second"),
+    "kbps": ("kilobit per second", "kilobits per second"), "gbps": ("gigabit per second", "gigabits per second"),
+    "Mbit/s": ("megabit per second", "megabits per second"), "MPH": ("mile an hour", "miles an hour"), "m/s": ("meter per second", "meters per second"),
     "km": ("kilometer", "kilometers"), "m": ("meter", "meters"), "cm": ("centimeter", "centimeters"),
     "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
     "yd": ("yard", "yards"), "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
