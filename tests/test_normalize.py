@@ -101,7 +101,7 @@ See pages 3-5. => See pages three to five.
 They won 3-2 in overtime. => They won three to two in overtime.
 She won the final 6-4, 6-3. => She won the final six four, six three.
 It runs Oct. 22-24 and Aug. 31-Sept. 2. => It runs October twenty-second to twenty-fourth and August thirty-first to September second.
-The COVID-19 rules. => The COVID nineteen rules.
+The COVID-19 rules. => The Covid nineteen rules.
 """)
 MEASURES = cases("""
 It weighs 12 kg. => It weighs twelve kilograms.

@@ -21,6 +21,7 @@ from pipeline.stages.normalize.tables import (
     HOUSE_NAMES,
     INITIALISMS,
     SPOKEN_LETTERS,
+    STRESSED_SHORT_WORDS,
     WORD_ONSETS,
 )
 from pipeline.stages.normalize.words import is_english_word
@@ -108,7 +109,7 @@ def read_capitals(word: str, plural: str = "") -> Reading:
         return Reading(word.capitalize() + plural)
     if word in INITIALISMS:
         return Reading(spell(word) + suffix)
-    if not plural and len(word) >= 2 and is_english_word(word):
+    if not plural and (len(word) >= 3 and is_english_word(word) or word.lower() in STRESSED_SHORT_WORDS):
         return Reading(word.lower())  # a stressed word: "There WAS a way"
     if len(word) <= 4 or not pronounceable(word):
         return Reading(spell(word) + suffix, "capitals no table knows, spelled")

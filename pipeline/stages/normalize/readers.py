@@ -357,6 +357,13 @@ def table(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
     return lambda match: table[match.group(0)] if match.group(0) in table else table[match.group(0).strip()]
 
 
+def designator(match: re.Match[str]) -> str:
+    """A name and a number: "COVID-19", "B-52s" (B fifty-twos), "F-35"."""
+    name, value = match["name"], n.cardinal(match["value"])
+    spoken_name = read_capitals(name).spoken if name.isupper() and len(name) > 1 else (spell(name) if len(name) == 1 else name)
+    return f"{spoken_name} {n.plural(value) if match['plural'] else value}"
+
+
 def title(match: re.Match[str]) -> str:
     """A title before a name: "Mr", "Det Insp", "Cllr"."""
     return TITLES[match["title"]]

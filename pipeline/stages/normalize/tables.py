@@ -176,7 +176,10 @@ ACRONYMS = {
 HOUSE_NAMES = {"FTSE": "footsie", "DAX": "dax", "CAC": "cack", "APAC": "Eh pac", "EMEA": "emeea",
                "NASDAQ": "nazdack", "NYSE": "N Y S E", "TSX": "T S X", "SENSEX": "sensex", "NIKKEI": "nikkei",
                "ASX": "Eh S X", "HSBC": "H S B C", "JPMorgan": "J P Morgan", "CAPEX": "capex", "OPEX": "opex",
-               "PLC": "P L C", "KC": "K C", "QC": "Q C", "MBE": "M B E", "OBE": "O B E", "CBE": "C B E"}
+               "PLC": "P L C", "OT": "overtime", "KC": "K C", "QC": "Q C", "MBE": "M B E", "OBE": "O B E", "CBE": "C B E"}
+#: Two-letter words an editor writes in capitals for stress ("do it TO them"); other two-capital tokens are
+#: initialisms ("AG", "OT", "SE").
+STRESSED_SHORT_WORDS = frozenset("am an as at be by do go he if in is it me my no of oh on or so to up us we".split())
 #: Initialisms that stay initialisms even in a headline in capitals, where other initialisms that spell a word
 #: ("IT", "WHO") are read as the word.
 HEADLINE_INITIALISMS = {"US", "UN", "UK", "EU"}
@@ -190,7 +193,8 @@ INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CE
                "JPL", "KPMG", "PwC", "EY", "IBM", "HP", "BP", "BHP", "RBC", "TD", "BMO", "CIBC", "CN", "CPR",
                "TTC", "OC", "LRT", "YVR", "YYZ", "LHR", "JFK", "LAX", "MRI", "ICU", "ER", "EV", "EVs",
                "SUVs", "PhD", "MBA", "LLC", "LLP", "RCMP", "CRA", "CBSA", "CSIS", "OSC", "TSB", "RBS", "HMRC",
-               "DWP", "DVLA", "TfL", "GMB", "RMT", "TUC", "CBI", "IFS", "FCA", "PRA", "CMA", "BCC", "ITV"}
+               "DWP", "DVLA", "TfL", "GMB", "RMT", "TUC", "CBI", "IFS", "FCA", "PRA", "CMA", "BCC", "ITV",
+               "AG", "SA", "NV", "BV", "SpA", "GmbH", "IP", "NL", "BC", "PEI"}
 #: Time zones read the way a newsreader says them.
 TIME_ZONES = {
     "ET": "Eastern time", "EST": "Eastern standard time", "EDT": "Eastern daylight time", "CT": "Central time",
