@@ -218,9 +218,22 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
             line = _FOOTNOTE_DEFINITION.sub("", line)
         elif _NUMBERED.match(line) and lines:
             flush()
+        elif _is_capitals_subheading(line):
+            # A subheading in capitals inside a paragraph is a block of its own, with the pause of one.
+            flush()
+            blocks.append(("heading", _inline(line.strip()), 1))
+            continue
         lines.append(line)
     flush()
     return blocks
+
+
+def _is_capitals_subheading(line: str) -> bool:
+    """A short line of two or more words all in capitals without a sentence's final stop ("WHERE IT BEGAN")."""
+    words = [word for word in line.split() if sum(ch.isalpha() for ch in word) >= 2]
+    letters = [ch for ch in line if ch.isalpha()]
+    return (2 <= len(words) <= MAX_TITLE_WORDS and all(ch.isupper() for ch in letters)
+            and not _TERMINAL.search(line.strip()) and not line.rstrip().endswith(("—", "-", ",")))
 
 
 def _without_closing_hashes(heading: str) -> str:

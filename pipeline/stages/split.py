@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 ABBREVIATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "abbreviations.txt"
-ABBREVIATION_KINDS = frozenset({"", "title", "number", "time"})
+ABBREVIATION_KINDS = frozenset({"", "title", "number", "time", "place"})
 #: A bracket pair spanning more tokens than this is taken as stray punctuation, not an aside.
 MAX_PARENTHETICAL_TOKENS = 60
 #: Punkt reads a paragraph at most this many characters at a time: nltk abandons any regular-expression scan
@@ -57,7 +57,9 @@ _QUOTES = "\"'”’»"
 _BRACKET_PAIRS = {")": "(", "]": "[", "}": "{"}
 _BULLETS = "•▪◦‣⁃∙"
 _ROMAN_NUMERALS = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
-_ABBREVIATION_LIKE = frozenset({"abbreviation", "time", "number", "initial", "acronym"})
+_ABBREVIATION_LIKE = frozenset({"abbreviation", "time", "number", "initial", "acronym", "place"})
+#: Capitalized words that go on from a state or province: "Conn. Ave.", "N.Y. State".
+PLACE_CONTINUATIONS = frozenset("ave avenue st street rd road blvd hwy highway state city county".split())
 
 _ITEM_MARKER = re.compile(rf"^[{_BULLETS}]?(?:\((\w{{1,4}})\)|\[(\w{{1,4}})\]|(\w{{1,4}})(?:\.\)|[.)]))$")
 _BRACKETED_OMISSION = re.compile(r"[\[(](?:\.\.\.|…)[\])]")
@@ -358,9 +360,29 @@ def _time_of_day(text: _Paragraph, gap: int) -> bool | None:
     return following not in TIME_CONTINUATIONS  # "E.T." reads as the zone "et"
 
 
+def _abbreviation_before_bracket(text: _Paragraph, gap: int) -> bool | None:
+    """ "CALDWELL, Ore. (AP) —": an aside in brackets after an abbreviation goes on with its sentence."""
+    if text.ends[gap] in _ABBREVIATION_LIKE and text.tokens[gap + 1].startswith("("):
+        return False
+    return None
+
+
+def _place_before_capital(text: _Paragraph, gap: int) -> bool | None:
+    """ "Greenwich, Conn. People pay more." starts anew (mid-sentence, AP style writes "Conn., resident")."""
+    if text.ends[gap] != "place" or text.beginnings[gap + 1] not in ("capital", "opener"):
+        return None
+    from pipeline.stages.normalize.words import is_english_word
+
+    word = _OPENER_WORD.match(text.tokens[gap + 1].lstrip(_OPENING).replace("’", "'"))
+    if word is None:
+        return None
+    lower = word.group().lower()
+    return lower not in PLACE_CONTINUATIONS and (is_english_word(lower) or text.beginnings[gap + 1] == "opener")
+
+
 def _abbreviation_before_capital(text: _Paragraph, gap: int) -> bool | None:
     """ "U.S. President", "J.D. Salinger", "Ont. Premier" go on; "Co. It closed" starts anew."""
-    if text.ends[gap] in ("abbreviation", "initial", "acronym"):
+    if text.ends[gap] in ("abbreviation", "initial", "acronym", "place"):
         return text.beginnings[gap + 1] == "opener"
     return None
 
@@ -375,5 +397,7 @@ _RULES: tuple[_Rule, ...] = (
     _certain_end,
     _abbreviation_before_number,
     _time_of_day,
+    _abbreviation_before_bracket,
+    _place_before_capital,
     _abbreviation_before_capital,
 )
