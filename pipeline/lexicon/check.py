@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import LexiconError
 from pipeline.lexicon.model import Entry, Lexicon, entries_from_toml
+from pipeline.stages.normalize.capitals import still_spelled
 
 #: Characters an IPA transcription may contain, besides combining marks (diacritics, tie bars).
 IPA_CHARACTERS = frozenset(
@@ -144,7 +145,12 @@ def _warnings(
             findings.append(Finding(name, entry.line, "warning", "unusable",
                                     f"'{entry.word}' has only IPA; the {engine_name} engine takes no phoneme input, so "
                                     "the entry is not applied — add a `say` respelling"))
-        elif entry.say and phonemizer and phonemizer(entry.say) == phonemizer(entry.word):
+        if entry.say and still_spelled(entry.say):
+            parts = ", ".join(repr(part) for part in still_spelled(entry.say))
+            findings.append(Finding(name, entry.line, "warning", "spelled",
+                                    f"'{entry.word}': the respelling {entry.say!r} has {parts}, which the engine reads "
+                                    "letter by letter; give each syllable a vowel (\"shm\" -> \"shum\")"))
+        if entry.say and phonemizer and phonemizer(entry.say) == phonemizer(entry.word):
             findings.append(Finding(name, entry.line, "warning", "no-change",
                                     f"'{entry.word}': the respelling {entry.say!r} sounds the same as the default "
                                     "reading; the entry changes nothing"))

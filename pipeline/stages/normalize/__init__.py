@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.lexicon.model import Piece
-from pipeline.stages.normalize.capitals import recase_headlines
+from pipeline.stages.normalize.capitals import engine_respelling, recase_headlines
 from pipeline.stages.normalize.rule import Reading, Rule
 from pipeline.stages.normalize.rules import rules
 from pipeline.stages.normalize.tokens import Prepared, Token, is_emoji, is_foreign_script, prepare, tokenize
@@ -163,8 +163,9 @@ def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_O
             continue
         if token.start in lexicon_at:
             piece = lexicon_at[token.start]
-            result.append(_piece(prepared, token.start, token.end, piece.text, "lexicon", "lexicon", piece.entry.word))
-            spoken_parts.append(piece.text)
+            say = engine_respelling(piece.text)
+            result.append(_piece(prepared, token.start, token.end, say, "lexicon", "lexicon", piece.entry.word))
+            spoken_parts.append(say)
             continue
         claimed = _claim(text, token, boundaries, rule_list)
         if claimed is None:

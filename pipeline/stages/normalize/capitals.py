@@ -114,3 +114,23 @@ def read_capitals(word: str, plural: str = "") -> Reading:
     if len(word) <= 4 or not pronounceable(word):
         return Reading(spell(word) + suffix, "capitals no table knows, spelled")
     return Reading(word.capitalize() + plural, "capitals no table knows, read as a word")
+
+
+_RESPELLING_PART = re.compile(r"[^\W\d_]+")
+_STRESS_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def engine_respelling(say: str) -> str:
+    """An editor's respelling as the engine should get it: syllables written in capitals for stress
+    ("soo-ZOO-kee") lower-cased, since espeak-ng spells a capital syllable letter by letter."""
+    if not re.search(r"[a-z]", say) and "-" not in say:
+        return say  # all capitals with no hyphen: an initialism the editor wants spelled ("B B C")
+    return _STRESS_CAPITALS.sub(lambda match: match.group().lower(), say)
+
+
+def still_spelled(say: str) -> tuple[str, ...]:
+    """The parts of a respelling the engine would still read letter by letter: runs of two or more letters
+    without a vowel ("shm", "brrt")."""
+    spoken = engine_respelling(say)
+    return tuple(part for part in _RESPELLING_PART.findall(spoken)
+                 if len(part) >= 2 and not re.search(r"[aeiouyAEIOUY]", part) and not part.isupper())
