@@ -174,7 +174,8 @@ def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_O
             spoken_parts.append(piece.spoken if piece.kind != "not spoken" else " ")
             continue
         rule, end, reading = claimed
-        result.append(_piece(prepared, token.start, end, reading.spoken.strip(), "rule", rule.semiotic_class,
+        kind = "not spoken" if rule.semiotic_class == "markup" else "rule"
+        result.append(_piece(prepared, token.start, end, reading.spoken.strip(), kind, rule.semiotic_class,
                              rule.name, reading.flag))
         spoken_parts.append(reading.spoken)
         while index < len(tokens) and tokens[index].start < end:

@@ -7,11 +7,13 @@ STREET_SUFFIXES = {
     "St": "Street", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road", "Dr": "Drive", "Hwy": "Highway",
     "Expy": "Expressway", "Expwy": "Expressway", "Fwy": "Freeway", "Pkwy": "Parkway", "Tpke": "Turnpike",
     "Ct": "Court", "Ln": "Lane", "Pl": "Place", "Cres": "Crescent", "Cir": "Circle", "Ter": "Terrace",
-    "Terr": "Terrace", "Sq": "Square", "Trl": "Trail", "Hts": "Heights", "Cv": "Cove", "Pt": "Point",
+    "Terr": "Terrace", "Sq": "Square", "Trl": "Trail", "Hts": "Heights",
 }
+#: Street types also read in capitals ("MAIN ST", "FIFTH AVE"); "DR", "CT", "PL" are not (a doctor, a time zone).
+CAPITAL_SUFFIXES = frozenset({"ST", "AVE", "BLVD", "HWY", "PKWY", "EXPY", "RD"})
 #: Street types that are also other words or titles ("Dr. Smith", "St. Anne", "Pt. 2"): never read as a street
 #: when a capitalized name follows them.
-AMBIGUOUS_SUFFIXES = frozenset({"St", "Dr", "Ct", "Pl", "Sq", "Ter", "Cir", "Pt", "Cv"})
+AMBIGUOUS_SUFFIXES = frozenset({"St", "Dr", "Ct", "Pl", "Sq", "Ter", "Cir", "ST"})
 #: Street types that may stand before a route number ("Hwy 401").
 ROUTE_SUFFIXES = frozenset({"Hwy", "Fwy", "Expy", "Tpke"})
 #: Street types written out: a compass point after one of them is a direction ("Main Street SE").

@@ -48,7 +48,11 @@ _UNIT = _alternation(UNITS)
 def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
     """Every rule, in the order they run: the most specific patterns first."""
     r = re.compile
-    return contact.rules() + dates.rules(date_order) + (
+    markup = (
+        Rule("html tag", "markup", r(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,200})?/?>|<!--[^<>]{0,500}-->"), lambda m: " "),
+        Rule("broken tag", "markup", r(r"(?<![\w<])(?:br|hr|p|b|i|em|strong|span|div)\s?/?>"), lambda m: " "),
+    )
+    return markup + contact.rules() + dates.rules(date_order) + (
         Rule("email", "electronic", r(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), lambda m: read.spell_address(m.group(0))),
         Rule("url", "electronic", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
         Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),

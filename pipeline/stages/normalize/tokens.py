@@ -44,9 +44,16 @@ class Prepared:
         return self.starts[start], self.ends[end - 1]
 
 
-def _rewrite(found: str) -> str:
+_APOSTROPHE_CONTEXT = re.compile(r"(?:s|t|ll|re|ve|d|m)\b")
+
+
+def _rewrite(match: re.Match[str]) -> str:
+    found = match.group()
     if found.startswith("&"):
         character = html.unescape(found)
+        text, start, end = match.string, match.start(), match.end()
+        if character in "¿�" and start and text[start - 1].islower() and _APOSTROPHE_CONTEXT.match(text, end):
+            return "'"  # "person&#191;s": an apostrophe lost to a wrong encoding
         return CHARACTER_MAP.get(character, character) if len(character) == 1 else character
     if found in CHARACTER_MAP:
         return CHARACTER_MAP[found]
@@ -67,7 +74,7 @@ def prepare(text: str, offset: int = 0) -> Prepared:
             parts.append(chunk)
             starts.extend(range(offset + position, offset + match.start()))
             ends.extend(range(offset + position + 1, offset + match.start() + 1))
-        replacement = _rewrite(match.group())
+        replacement = _rewrite(match)
         parts.append(replacement)
         starts.extend([offset + match.start()] * len(replacement))
         ends.extend([offset + match.end()] * len(replacement))
