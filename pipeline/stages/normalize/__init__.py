@@ -143,6 +143,21 @@ def _unclaimed(prepared: Prepared, token: Token) -> SpokenPiece:
     return _piece(prepared, token.start, token.end, "", "not spoken", "symbol", "symbol with no reading")
 
 
+def _disjoint(pieces: list[SpokenPiece]) -> list[SpokenPiece]:
+    """Pieces whose written spans overlap (two made from one written character, "½" or an entity) as one."""
+    merged: list[SpokenPiece] = []
+    for piece in pieces:
+        last = merged[-1] if merged else None
+        if last is not None and piece.char_start < last.char_end:
+            kind = "rule" if "rule" in (last.kind, piece.kind) else last.kind
+            spoken = " ".join(part.spoken for part in (last, piece) if part.spoken and part.kind != "punctuation")
+            merged[-1] = SpokenPiece(spoken, last.char_start, max(last.char_end, piece.char_end), kind,
+                                     last.semiotic_class, last.rule, last.flag or piece.flag)
+        else:
+            merged.append(piece)
+    return merged
+
+
 def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_ORDER) -> Normalized:
     """The spoken form of a sentence as classified pieces; lexicon replacements pass through untouched."""
     pieces = tuple(pieces)
@@ -181,6 +196,7 @@ def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_O
         while index < len(tokens) and tokens[index].start < end:
             index += 1
     spoken = _tidy("".join(spoken_parts))
+    result = _disjoint(result)
     # A rule may swallow the final period with an abbreviation ("in the U.S."); the engine needs it back.
     if _TERMINAL.search(written) and spoken and not _TERMINAL.search(spoken):
         spoken += "."

@@ -75,7 +75,8 @@ def recase_headlines(text: str) -> str:
         for word in run:
             if not _kept_in_capitals(word.group()):
                 recased = word.group().capitalize()
-                chars[word.start() : word.end()] = recased
+                if len(recased) == len(word.group()):  # "ß" capitalizes to two letters: leave such a word be
+                    chars[word.start() : word.end()] = recased
     return "".join(chars)
 
 

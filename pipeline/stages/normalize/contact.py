@@ -15,9 +15,10 @@ from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize import readers as read
 from pipeline.stages.normalize.contact_tables import (
     ADDRESS_NAMES,
-    CAPITAL_SUFFIXES,
     AMBIGUOUS_SUFFIXES,
+    CAPITAL_SUFFIXES,
     COMPASS,
+    COMPASS_PLACE_WORDS,
     COMPASS_PLACES,
     COMPASS_WORDS,
     COUNTRY_TLDS,
@@ -48,7 +49,6 @@ _COMPASS = _alternation(COMPASS)
 _NAME_WORD = r"(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][\w'’-]*\.?)"
 #: A street's name and its type ahead of a match: " Harbor Ave", " 1st St", " St. Clair Ave".
 _STREET_AHEAD = rf"\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}\s(?:{_SUFFIX}|{_alternation(STREET_WORDS)})(?!\w)"
-_ALL_STATES = _alternation(STATE_NAMES | set(POSTAL_CODES))
 
 
 # --- web and e-mail addresses ----------------------------------------------------------------------
@@ -92,6 +92,9 @@ def segment(name: str) -> tuple[str, ...] | None:
 
 def address_name(part: str, *, top_level: bool = False) -> str:
     """One name between the dots of an address: a word, words run together, a country code or letters."""
+    runs = re.findall(r"[^\W_]+", part)
+    if runs != [part]:  # stray symbols inside a path ("a*b", "x!"): only letters and digits are read
+        return " ".join(address_name(run) for run in runs)
     lower = part.lower()
     if lower in ADDRESS_NAMES:
         return ADDRESS_NAMES[lower]
@@ -208,7 +211,8 @@ def card_ending(match: re.Match[str]) -> str | None:
 
 _AFTER_CITY = re.compile(r"(?:^|[\s(])[A-Z][a-z][\w'’.-]*,\s$")
 _ZIP = r"(?<![\w.,$-])\d{5}(?:-\d{4})?(?![\w-]|[.,]\d)"
-_BEFORE_ZIP = re.compile(rf"(?:^|[\s,])(?:{_ALL_STATES}),?\s$")
+#: A postal code anywhere ("TX 79512"), a state's name only after "City, " ("Marlow, Texas 79512", not "in Texas 12000").
+_BEFORE_ZIP = re.compile(rf"(?:(?:^|[\s,])(?:{_alternation(POSTAL_CODES)})|,\s(?:{_alternation(STATE_NAMES)})),?\s$")
 
 
 def zip_code(match: re.Match[str]) -> str | None:
@@ -273,8 +277,8 @@ _NOT_NAMES = frozenset(key[:-1] for key in ABBREVIATIONS if key.endswith(".") an
 
 def street_after_name(match: re.Match[str]) -> str | None:
     """"Queen St.", "8th St. E.", "Raymond St. Pierre": a street after a name, a saint before one."""
-    if match["name"] in _NOT_NAMES:
-        return None
+    if match["name"] in _NOT_NAMES:  # "Mr St John", "Mt St Helens": the title's word, then a saint
+        return f"{ABBREVIATIONS[match['name'] + '.']} Saint" if _followed_by_name(match) else None
     if _followed_by_name(match):
         return f"{_ordinal_name(match['name'])} Saint"
     return f"{_ordinal_name(match['name'])} Street"
@@ -329,8 +333,8 @@ def leading_compass(match: re.Match[str]) -> str | None:
 
 
 def compass_place(match: re.Match[str]) -> str:
-    """"S Korea", "N. Ireland", "SE Asia"."""
-    return COMPASS[match["dir"]]
+    """"S Korea", "N. Ireland" (Northern Ireland), "SE Asia"."""
+    return COMPASS_PLACE_WORDS.get((match["dir"], match["place"]), COMPASS[match["dir"]])
 
 
 # --- Canadian postal codes -------------------------------------------------------------------------
@@ -359,11 +363,12 @@ def rules() -> tuple[Rule, ...]:
         Rule("house number", "address",
              r(rf"(?<![\w.,$/:-])\d{{1,5}}(?=(?:\s(?:{_COMPASS})\.?)?{_STREET_AHEAD})"), _house_number),
         Rule("compass place", "address",
-             r(rf"(?<![\w.'’-])(?P<dir>{_COMPASS})\.?(?=\s(?:{_alternation(COMPASS_PLACES)})(?!\w))"), compass_place),
+             r(rf"(?<![\w.'’-])(?P<dir>{_COMPASS})\.?(?=\s(?P<place>{_alternation(COMPASS_PLACES)})(?!\w))"), compass_place),
         Rule("compass before street", "address",
              r(rf"(?<![\w.'’-])(?P<dir>{_COMPASS})(?:\.|(?!\w))(?={_STREET_AHEAD})"), leading_compass),
         Rule("street after name", "address",
-             r(r"(?<![\w'’.-])(?P<name>[A-Z][\w'’-]*|\d{1,3}(?:st|nd|rd|th))\s(?P<abbr>St|ST)(?:\.|(?!\w))"),
+             r(r"(?<![\w'’.-])(?P<name>[A-Z](?:[^\W\d_]|['’-](?=[^\W\d_]))*|\d{1,3}(?:st|nd|rd|th))\s(?P<abbr>St|ST)"
+               r"(?:\.|(?!\w))"),
              street_after_name),
         Rule("saint", "abbreviation", r(r"(?<![\w.])(?:St|ST)(?:\.|(?!\w))"), saint),
         Rule("street type", "address", r(rf"(?<![\w.])(?P<abbr>{_SUFFIX})(?:\.|(?!\w))"), street_suffix),
@@ -373,4 +378,4 @@ def rules() -> tuple[Rule, ...]:
     )
 
 
-__all__ = ["rules", "segment", "address_name", "speak_address", "house_number"]
+__all__ = ["address_name", "house_number", "rules", "segment", "speak_address"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Abbreviated street types and what they are called. Each is read only where the context shows a street.
 STREET_SUFFIXES = {
     "St": "Street", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road", "Dr": "Drive", "Hwy": "Highway",
@@ -34,8 +39,14 @@ COMPASS_WORDS = frozenset({"North", "South", "East", "West", "Northeast", "North
 COMPASS_PLACES = frozenset({
     "Korea", "Africa", "America", "Asia", "Europe", "Ireland", "Sudan", "Ossetia", "Carolina", "Dakota",
     "Virginia", "Yorkshire", "Wales", "England", "Scotland", "London", "Timor", "Macedonia", "Cyprus",
-    "Germany", "Kivu", "Kordofan", "Darfur", "Ontario", "Pacific", "Atlantic", "China", "India",
+    "Germany", "Kivu", "Kordofan", "Darfur", "Ontario", "Pacific", "Atlantic", "China", "India", "Australia",
 })
+#: Places whose compass letter stands for an adjective: "N Ireland" is Northern Ireland, "E Europe" Eastern Europe.
+COMPASS_PLACE_WORDS = {
+    ("N", "Ireland"): "Northern", ("N", "Europe"): "Northern", ("S", "Europe"): "Southern",
+    ("E", "Europe"): "Eastern", ("W", "Europe"): "Western", ("W", "Australia"): "Western",
+    ("N", "Cyprus"): "Northern", ("N", "Macedonia"): "North",
+}
 #: Capitalized words that may stand before a compass letter of a street ("The N. Main St. bridge").
 LEAD_WORDS = frozenset({"The", "On", "In", "At", "Along", "Near", "From", "To", "And", "Off", "Onto", "Via",
                         "Past", "Across", "Down", "Up", "By"})
@@ -82,24 +93,24 @@ WORD_TLDS = {
     "io": "I O", "ai": "Eh I", "tv": "T V", "fm": "F M", "co": "co",
 }
 #: Country-code top-level domains (spelled: "uk" is "U K").
-COUNTRY_TLDS = frozenset(
+COUNTRY_TLDS = _words(
     "ac ad ae af ag al am ao ar at au az ba bb bd be bg bh bm bn bo br bs bt bw by bz ca ch ci cl cm cn co cr cu "
     "cy cz de dk do dz ec ee eg es et eu fi fj fo fr ge gg gh gi gl gr gt gy hk hn hr ht hu id ie il im in iq ir "
     "is it je jm jo jp ke kg kh kr kw ky kz la lb li lk lt lu lv ly ma mc md me mk mn mo mt mu mv mx my mz na ng "
     "ni nl no np nz om pa pe ph pk pl pr ps pt py qa ro rs ru rw sa sc se sg si sk sn so sr sv sy th tn tr tt tw "
-    "tz ua ug uk us uy uz va ve vn ws za zm zw".split()
+    "tz ua ug uk us uy uz va ve vn ws za zm zw"
 )
 #: Names inside addresses that are not read as they are spelled.
 ADDRESS_NAMES = {"www": "w w w", "gmail": "G mail", "ymail": "Y mail", "icloud": "I cloud", "msn": "M S N",
                  "aol": "Eh O L", "http": "H T T P", "https": "H T T P S", "ftp": "F T P"}
 #: Short words an address name may be cut into: CMUdict's other two- and three-letter entries are mostly names
 #: and abbreviations ("lan", "kel"), which would cut made-up names wrongly ("lanfield" is not "lan field").
-SHORT_WORDS = frozenset(
+SHORT_WORDS = _words(
     "my me we us go do up on in at to of it is be by an or no so new old big top one two six ten day way sun sky "
     "bay sea red art car job web net app hub pro box bar bus eat fun get buy pay hot law tax kid man men air oil "
     "gas fox owl cat dog bee ice key map pet pie tea cup toy war win won all any are our out own you see can "
     "not now the and for her his its let low fit fix mix max bit lab tag log pod ask sip tip hop run set yes "
-    "far mid end age aid arm eye ear leg cab van ink pen pop hat bag fan gym spa inn zoo tea".split()
+    "far mid end age aid arm eye ear leg cab van ink pen pop hat bag fan gym spa inn zoo"
 )
 #: Words before a number that make it a card or account ending, read digit by digit.
 ENDING_NOUNS = ("card", "account", "acct", "number", "visa", "mastercard", "amex", "cheque", "check", "phone")

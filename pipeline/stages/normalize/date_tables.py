@@ -49,6 +49,10 @@ HOURS_WORDS = {"hrs": "hours", "hours": "hours", "h": "hours"}
 
 #: Letters before a fiscal year ("FY2025-27"), spelled.
 FISCAL_PREFIXES = ("FY",)
+#: The longest span of years written out in full ("1914-1918") and abbreviated ("2021-27", "2003/4");
+#: "2019-12" is a year and a month, not a span.
+LONGEST_SPAN = 100
+LONGEST_SHORT_SPAN = 20
 
 # --- sports scores ---------------------------------------------------------------------------------
 
@@ -79,21 +83,29 @@ SPORTS_WORDS = frozenset(
 NORTH_AMERICAN_SPORTS_WORDS = frozenset(
     "overtime ot nhl nba nfl mlb mls wnba ncaa puck rink innings inning touchdown touchdowns quarterback "
     "pitcher homer playoff playoffs semifinal semifinals quarterfinal quarterfinals best-of-seven "
-    "best-of-five period periods shootout".split())
+    "best-of-five period periods shootout halftime".split())
 #: Words that mark a British or international sports report: its scores are read "three two" and 0 is "nil".
 BRITISH_SPORTS_WORDS = frozenset(
     "nil semi-final semi-finals quarter-final quarter-finals pre-season fixture fixtures pitch kick-off "
-    "premiership championship aet penalties extra-time wicket wickets tie-break tie-breaks".split())
+    "premiership aet penalties extra-time half-time full-time wicket wickets".split())
+#: Words that mark a tennis report: scores are read as pairs ("six four") and 0 is "love" ("six love").
+TENNIS_WORDS = frozenset(
+    "tennis tie-break tie-breaks tiebreak tiebreaks tie-breaker tiebreaker deuce atp wta wimbledon "
+    "first-set second-set third-set fourth-set final-set opening-set set-point match-point break-point "
+    "double-fault aces".split())
 #: Date orders whose scores are read "three to two" when the sentence gives no other sign.
 SCORE_TO_ORDERS = frozenset({"mdy"})
-#: Zero in a score, by the way it is read.
-SCORE_ZERO = {"british": "nil", "american": "nothing"}
+#: How each style reads a score: with "to" between the sides or not, and what it calls 0.
+SCORE_STYLES = {"american": ("to", "nothing"), "british": ("", "nil"), "tennis": ("", "love")}
 #: Words after a pair of numbers that still let it be a score ("3-2 in Ottawa", "1-0 down", "6-4 on Sunday");
 #: any other lower-case word after it makes it a range of a quantity ("10-15 people").
 SCORE_FOLLOWERS = frozenset(
     "in at on over against after before with and but for to down up behind ahead when as while despite "
     "thanks last this earlier yesterday tonight today overall away home so the a an their his her its "
     "into until".split())
+#: Words just before a pair of numbers that make it a range even in a sports report ("aged 5-11", "pages 3-5").
+RANGE_WORDS_BEFORE = frozenset("aged ages age between from about around roughly approximately some nearly almost "
+                               "page pages chapter chapters verse verses rows items grades grade years".split())
 #: Words around a pair of numbers that make it a vote or a ruling: "seven to four" ("voted 7-4", "a 6-3 ruling").
 VOTE_WORDS = frozenset("voted vote votes ruled ruling decision majority verdict split margin tally".split())
 

@@ -50,7 +50,10 @@ def _plural_unit(value: str, forms: tuple[str, str]) -> str:
 def spell_address(text: str) -> str:
     """An e-mail or web address: separators as words, numbers digit by digit."""
     words = []
-    for part in re.split(r"([./\-_:@?=&#+~%])", text):
+    text = re.sub(r"[^\w./\-:@?=&#+~%]+", " ", text)  # anything else in an address is not said
+    for part in re.split(r"([./\-_:@?=&#+~%]|\s+)", text):
+        if not part or part.isspace():
+            continue
         if not part:
             continue
         if _SEPARATORS.fullmatch(part):

@@ -62,8 +62,28 @@ def _rewrite(match: re.Match[str]) -> str:
     return "'"  # a misencoded apostrophe
 
 
+#: Stands for a numeric sign that is not a digit (a footnote's superscript, a circled number): not spoken.
+NUMERIC_SIGN = "\ue001"
+_SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+
+
+def _fold_numeric_signs(text: str) -> str:
+    """Superscript digits after a letter as digits ("km²" is "km2"); other numeric signs that are not decimal
+    digits (footnote superscripts, circled numbers) as NUMERIC_SIGN. Same length as the text."""
+    if text.isascii():
+        return text
+    chars = list(text)
+    for index, char in enumerate(chars):
+        if char.isascii() or not char.isnumeric() or char in UNICODE_FRACTIONS or unicodedata.category(char) == "Nd":
+            continue
+        after_letter = index > 0 and chars[index - 1].isalpha()
+        chars[index] = _SUPERSCRIPT_DIGITS[char] if after_letter and char in _SUPERSCRIPT_DIGITS else NUMERIC_SIGN
+    return "".join(chars)
+
+
 def prepare(text: str, offset: int = 0) -> Prepared:
     """The text with typography and entities rewritten; offsets count from `offset` in the written text."""
+    text = _fold_numeric_signs(text)
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
