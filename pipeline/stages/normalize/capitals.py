@@ -70,7 +70,7 @@ def recase_headlines(text: str) -> str:
     for run in runs:
         if sum(1 for word in run if len(word.group().rstrip(".")) >= 2) < MIN_RUN_WORDS:
             continue
-        if all(_kept_in_capitals(word.group()) for word in run):
+        if not any(_plain_word(word.group()) for word in run):
             continue  # "RCMP, OPP" is a list of initialisms, not a headline
         for word in run:
             if not _kept_in_capitals(word.group()):
@@ -78,6 +78,13 @@ def recase_headlines(text: str) -> str:
                 if len(recased) == len(word.group()):  # "ß" capitalizes to two letters: leave such a word be
                     chars[word.start() : word.end()] = recased
     return "".join(chars)
+
+
+def _plain_word(word: str) -> bool:
+    """A word in capitals that no table claims and that CMUdict has ("WHERE", "BEGAN")."""
+    key = word.rstrip(".").replace("’", "'")
+    return (len(key) >= 2 and key not in INITIALISMS and key not in HOUSE_NAMES and key not in ACRONYMS
+            and is_english_word(key))
 
 
 def _kept_in_capitals(word: str) -> bool:
@@ -101,7 +108,7 @@ def spell(letters: str) -> str:
     return " ".join(SPOKEN_LETTERS.get(letter, letter) for letter in letters.upper() if letter.isalpha())
 
 
-def read_capitals(word: str, plural: str = "") -> Reading:
+def read_capitals(word: str, plural: str = "", starts_sentence: bool = False) -> Reading:
     """A word in capitals outside a headline: house name, acronym, initialism, stressed word or unknown."""
     suffix = "'s" if plural else ""
     if word in HOUSE_NAMES:
@@ -111,7 +118,8 @@ def read_capitals(word: str, plural: str = "") -> Reading:
     if word in INITIALISMS:
         return Reading(spell(word) + suffix)
     if not plural and (len(word) >= 3 and is_english_word(word) or word.lower() in STRESSED_SHORT_WORDS):
-        return Reading(word.lower())  # a stressed word: "There WAS a way"
+        # A stressed word ("There WAS a way"), or a dateline's place before its state ("BRANDON, Man.").
+        return Reading(word.capitalize() if starts_sentence else word.lower())
     if len(word) <= 4 or not pronounceable(word):
         return Reading(spell(word) + suffix, "capitals no table knows, spelled")
     return Reading(word.capitalize() + plural, "capitals no table knows, read as a word")

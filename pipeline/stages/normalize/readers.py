@@ -396,7 +396,8 @@ def dotted_initialism(match: re.Match[str]) -> str:
 
 def capitals(match: re.Match[str]) -> Reading:
     """A word in capitals: house name, acronym, initialism, stressed word, or an unknown one (flagged)."""
-    return read_capitals(match["word"], "s" if match["suffix"] else "")
+    starts_sentence = not match.string[: match.start()].strip(" \"'“‘(")
+    return read_capitals(match["word"], "s" if match["suffix"] else "", starts_sentence)
 
 
 def hashtag(match: re.Match[str]) -> str:

@@ -1,0 +1,155 @@
+"""The normalizer decides by context: capitals, titles, Roman numerals, money and magnitudes, measures,
+markup and other scripts; and each piece keeps its link to the written text. Sentences are invented in the
+house styles of real newsrooms (US wire, Canadian Press, British broadcaster, business wire)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.lexicon.model import Entry, Lexicon, Piece
+from pipeline.stages.normalize import normalize_sentence, normalize_text
+from pipeline.stages.normalize.capitals import engine_respelling, read_capitals, recase_headlines, still_spelled
+
+
+def cases(table: str) -> list[tuple[str, str]]:
+    """Rows of `written => spoken`."""
+    return [tuple(part.strip() for part in line.split("=>")) for line in table.strip().splitlines()]
+
+
+CAPITALS = cases("""
+HOW THE VALLEY LOST ITS MILL => How The Valley Lost Its Mill
+BRANDON, Man. — Crews worked overnight. => Brandon, Manitoba, Crews worked overnight.
+DENVER (AP) — The FBI said. => Denver (Eh P), The F B I said.
+ST. CATHARINES, Ont. — Rain fell. => Saint Catharines, Ontario, Rain fell.
+She said it WAS over. => She said it was over.
+Do it NOW or never. => Do it now or never.
+They came TO us. => They came to us.
+The QXR said so. => The Q X R said so.
+The NHS and the IMF met. => The N H S and the I M F met.
+Two GPs and three ATMs. => Two G P's and three Eh T M's.
+The FTSE 250 rose. => The footsie two hundred fifty rose.
+Brandt AG and Kessler SA merged. => Brandt Eh G and Kessler S Eh merged.
+The DfT and TfL agreed. => The D F T and T F L agreed.
+NATO and NASA met. => Nato and Nasa met.
+US AND CANADA SIGN DEAL => U S And Canada Sign Deal
+""")
+TITLES = cases("""
+Mr Ian Rowe met Ms Kay Brandt. => Mister Ian Rowe met Miz Kay Brandt.
+Dr Ada Finch and Prof Lee Cole spoke. => Doctor Ada Finch and Professor Lee Cole spoke.
+Det Supt Mo Ahmed led it. => Detective Superintendent Mo Ahmed led it.
+Lt Col Ruth Ames retired. => Lieutenant Colonel Ruth Ames retired.
+Cllr Nia Hale voted. => Councillor Nia Hale voted.
+He met Coun. Dale Yip. => He met Councillor Dale Yip.
+Paul Okoro Jr. said so. => Paul Okoro Junior said so.
+The Gen Z vote. => The Gen Z vote.
+""")
+ROMAN = cases("""
+Louis Marchetti spoke. => Louis Marchetti spoke.
+Henry C Dawes spoke. => Henry C Dawes spoke.
+Henry VIII spoke. => Henry the eighth spoke.
+Part IV opens. => Part four opens.
+A Saturn V launch. => A Saturn five launch.
+Olaf Berg III said. => Olaf Berg the third said.
+""")
+MONEY = cases("""
+Prices ran from $3.10 to $12.40. => Prices ran from three dollars and ten cents to twelve dollars and forty cents.
+A $2.5-billion plan. => A two point five billion dollar plan.
+The $90 million bridge opened. => The ninety million dollar bridge opened.
+It cost £2.75 and a 20p stamp. => It cost two pounds seventy-five and a twenty pence stamp.
+It raised £4.1bn in bonds. => It raised four point one billion pounds in bonds.
+Fees of $15/mo and £8/wk. => Fees of fifteen dollars a month and eight pounds a week.
+A par value of $.05. => A par value of five cents.
+It fetched HK$7m to HK$9m. => It fetched seven million Hong Kong dollars to nine million Hong Kong dollars.
+Sales hit 88.2m euros. => Sales hit eighty-eight point two million euros.
+About 2.6m viewers watched. => About two point six million viewers watched.
+He swam 50m from the pier. => He swam fifty meters from the pier.
+Profit rose 12pc and 3 per cent. => Profit rose twelve percent and three percent.
+Costs 9/kg now. => Costs nine per kilogram now.
+""")
+MEASURES = cases("""
+The PM is at Number 10 in June. => The P M is at Number ten in June.
+They won 4 in Leeds. => They won four in Leeds.
+Snow reached 9 in deep. => Snow reached nine inches deep.
+A 20kg sack of rice. => A twenty kilogram sack of rice.
+They lost 20KG each. => They lost twenty kilograms each.
+Speeds of 2 mbps or more. => Speeds of two megabits per second or more.
+It is 5x faster. => It is five times faster.
+A 1920 * 1080 screen. => A one thousand nine hundred twenty by one thousand eighty screen.
+For under-9s and under-12s. => For under nines and under twelves.
+The B-17s flew. => The B seventeens flew.
+""")
+MARKUP = cases("""
+He said <i>never</i> again. => He said never again.
+One line<br />and the next. => One line and the next.
+The council&#191;s plan. => The council's plan.
+Great news 🎉 for fans. => Great news for fans.
+The sign said مرحبا to visitors. => The sign said to visitors.
+Wait..then go. => Wait... then go.
+""")
+
+
+@pytest.mark.parametrize("written, spoken", CAPITALS + TITLES + ROMAN + MONEY + MEASURES + MARKUP)
+def test_reading_in_context(written, spoken):
+    assert normalize_text(written) == spoken
+
+
+def test_recasing_keeps_length_and_initialisms():
+    text = "ST. JOHN'S, N.L. — THE RCMP SAID"
+    recased = recase_headlines(text)
+    assert len(recased) == len(text)
+    assert recased == "St. John's, N.L. — The RCMP Said"
+    assert recase_headlines("RCMP, OPP and CSIS") == "RCMP, OPP and CSIS"
+
+
+@pytest.mark.parametrize("word, spoken, flagged", [
+    ("WAS", "was", False), ("QXR", "Q X R", True), ("ZORBAX", "Zorbax", True), ("BBC", "B B C", False),
+])
+def test_unknown_capitals_are_flagged(word, spoken, flagged):
+    reading = read_capitals(word)
+    assert (reading.spoken, bool(reading.flag)) == (spoken, flagged)
+
+
+def test_pieces_point_at_the_written_text():
+    text = "Ms Lowe paid £3.8bn for 40% of <b>Kelso</b> 🎉."
+    normalized = normalize_sentence((Piece(text),))
+    by_text = {text[p.char_start:p.char_end]: p for p in normalized.pieces}
+    assert by_text["Ms"].spoken == "Miz" and by_text["Ms"].semiotic_class == "abbreviation"
+    assert by_text["£3.8bn"].spoken == "three point eight billion pounds" and by_text["£3.8bn"].semiotic_class == "money"
+    assert by_text["40%"].rule == "percent"
+    assert [(text[p.char_start:p.char_end], p.semiotic_class) for p in normalized.not_spoken] == [
+        ("<b>", "markup"), ("</b>", "markup"), ("🎉", "emoji")]
+    assert by_text["Kelso"].kind == "word"
+
+
+def test_offsets_survive_entities_and_typography():
+    text = "Tom&rsquo;s “big” day &amp; 5½ laps"
+    normalized = normalize_sentence((Piece(text),))
+    assert normalized.spoken == "Tom's \"big\" day and five and a half laps"
+    spans = {text[p.char_start:p.char_end]: p.spoken for p in normalized.pieces}
+    assert spans["5½"] == "five and a half" and spans["&amp;"] == "and"
+
+
+def test_lexicon_wins_over_every_rule_and_keeps_its_offsets():
+    lexicon = Lexicon(entries=(Entry("FTSE", "foot-SEE"), Entry("£3", "three quid")))
+    text = "The FTSE fell as £3 coffees rose."
+    normalized = normalize_sentence(lexicon.apply(text))
+    assert normalized.spoken == "The foot-see fell as three quid coffees rose."
+    lexicon_pieces = [p for p in normalized.pieces if p.kind == "lexicon"]
+    assert [text[p.char_start:p.char_end] for p in lexicon_pieces] == ["FTSE", "£3"]
+
+
+def test_reading_risk_flags_name_what_an_editor_should_check():
+    normalized = normalize_sentence((Piece("The QXR and the ZORBAX units met the BBC."),))
+    assert [(p.spoken, p.flag) for p in normalized.flags] == [
+        ("Q X R", "capitals no table knows, spelled"), ("Zorbax", "capitals no table knows, read as a word")]
+
+
+@pytest.mark.parametrize("say, engine, spelled", [
+    ("soo-ZOO-kee", "soo-zoo-kee", ()),
+    ("win-THROP", "win-throp", ()),
+    ("B B C", "B B C", ()),
+    ("shm-OO-zee", "shm-oo-zee", ("shm",)),
+])
+def test_editors_respellings(say, engine, spelled):
+    assert engine_respelling(say) == engine
+    assert still_spelled(say) == spelled
