@@ -70,6 +70,7 @@ _SENTENCE_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly,$")  # "Previously," "Separate
 _CAMEL_CASE = re.compile(r"^[a-z]+[A-Z]")  # "iPhone sales rose." starts a sentence
 _NUMBER_START = re.compile(r"^[$€£¥#]?\d")
 _YEAR = re.compile(r"^\(?\d{4}\)?,?$")
+_STREET_AFTER_COMPASS = re.compile(r"^(?:\d+(?:st|nd|rd|th)\b|[A-Z][a-z]+$)")
 
 
 def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> frozenset[str]:
@@ -193,6 +194,9 @@ def _sentence_end(tokens: list[str], index: int, kinds: dict[str, str]) -> str:
         # "40 C." is a unit, which ends sentences like any word (Punkt takes it for an initial);
         # a year may still come before a name: "(C) 2018 S. Korgur".
         quantity = tokens[index - 1] if index else ""
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if stem in "NESW" and _STREET_AFTER_COMPASS.match(following):
+            return "initial"  # "at 400 N. 1st St.", "210 E. Main St.": a direction in an address, not newtons
         return "unit" if _NUMBER_START.match(quantity) and not _YEAR.match(quantity) else "initial"
     return "acronym" if _DOTTED_ACRONYM.match(stem) else "word"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.stages.normalize import numbers as n
+from pipeline.stages.normalize.readers import looks_like_noun
 from pipeline.stages.normalize.rule import Rule
 from pipeline.stages.normalize.tables import (
     COUNT_NOUNS,
@@ -30,6 +31,10 @@ _SCALE = _alternation(SCALES)
 _PER = _alternation(RATE_PERIODS)
 #: Words before an amount after which the amount describes a noun ("a $10 fee", "the $410 million mission").
 _DETERMINER = r"(?P<article>\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Tt]his|[Tt]hat)\s)?"
+
+
+#: Words after a price that make it an exchange rate, read as a decimal ("$1.24 against the dollar").
+_EXCHANGE_WORDS = frozenset({"against", "versus", "vs"})
 
 
 def _minor_and_major(amount: str) -> tuple[str, int, int] | None:
@@ -75,7 +80,10 @@ def money(match: re.Match[str]) -> str:
     if match["per"]:
         return f"{match['article'] or ''}{spoken} {RATE_PERIODS[match['per']]}"
     article, following = match["article"], match["next"]
-    if article and following and following not in NOT_A_NOUN and following not in CURRENCY_WORDS:
+    hyphenated = bool(match["scale"]) and match.string[match.start("scale") - 1] == "-"
+    if upper is None and following in _EXCHANGE_WORDS and not scale:
+        return (article or "") + f"{n.decimal(amount)} {CURRENCIES[currency][1]}"  # "$1.24 against the euro"
+    if (article or hyphenated) and following and looks_like_noun(following) and following not in CURRENCY_WORDS:
         # "the $410 million mission": the amount describes the noun, so its currency is singular.
         singular, plural = CURRENCIES[match["currency2"] or currency][:2]
         if spoken.endswith(plural):
@@ -130,7 +138,7 @@ def rules() -> tuple[Rule, ...]:
         Rule("money", "money", r(
             rf"{_DETERMINER}(?<![\w$])(?P<currency>{_CURRENCY})\s?(?P<amount>{_AMOUNT}){scale}"
             rf"(?:\s?(?:-|–|to)\s?(?P<currency2>{_CURRENCY})?\s?(?P<upper>{NUMBER}){scale2})?"
-            rf"(?:/(?P<per>{_PER})\b)?(?:(?=\s(?P<next>[a-z]+)))?"), money),
+            rf"(?:/(?P<per>{_PER})\b)?(?:(?=\s(?P<next>[A-Za-z]+)))?"), money),
         Rule("cents", "money", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), cents),
         Rule("pence", "money", r(r"(?<![\w.£$€])(?P<amount>\d+(?:\.\d)?)p\b(?!\.\w)"), pence),
         Rule("percent", "measure", r(

@@ -112,18 +112,31 @@ def feet_inches(match: re.Match[str]) -> str:
 _DIMENSION_WORDS = frozenset("long wide tall high deep thick across of".split())
 
 
+#: Endings of words that describe rather than name ("typical", "higher"): not the noun an amount describes.
+_NOT_NOUN_ENDINGS = ("al", "ic", "ous", "ive", "able", "ible", "ly", "er", "est", "ed", "ing", "ful", "less")
+
+
+def looks_like_noun(word: str) -> bool:
+    """Whether the word after an amount can be the noun the amount describes ("a 12kg valve", "the $5 fee")."""
+    if not word or not word.isalpha() or word in NOT_A_NOUN:
+        return False
+    if word.isupper():
+        return len(word) >= 2  # "the $250-million BRT line"
+    return word.islower() and not word.endswith(_NOT_NOUN_ENDINGS)
+
+
 def measure(match: re.Match[str]) -> str | None:
     """A number and its unit, singular or plural; before a noun the unit is an adjective ("a 12kg valve")."""
     unit = match["unit"]
     after = match.string[match.end():]
-    following = re.match(r"\s+([A-Za-z]+)", after)
+    following = re.match(r"\s+([A-Za-z]+|\d)", after)
     next_word = following[1] if following else ""
     if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
         return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
     upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
     before = match.string[: match.start()]
     adjective = match["space"] == "-" or (
-        re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s$", before) and next_word.islower() and next_word not in NOT_A_NOUN
+        re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s$", before) and looks_like_noun(next_word)
         and not after.startswith((",", "."))
     )
     if adjective:
@@ -292,12 +305,24 @@ def number_letters(match: re.Match[str]) -> str:
     return f"{n.cardinal(match['value'])} {spell(match['letters'])}"
 
 
+def code_number(digits: str) -> str:
+    """The number in a code as it is said: "A1" one, "A419" four nineteen, "B747" seven forty-seven, "M1234"
+    twelve thirty-four; leading zeros and longer runs digit by digit."""
+    if digits.startswith("0") and len(digits) > 1 or len(digits) > 4:
+        return n.digits(digits)
+    if len(digits) == 3 and digits[1:] != "00":
+        return f"{n.digits(digits[0])} {n.cardinal(digits[1:]) if digits[1] != '0' else 'oh ' + n.digits(digits[2])}"
+    if len(digits) == 4:
+        return n.year(int(digits))
+    return n.cardinal(digits)
+
+
 def code(match: re.Match[str]) -> str:
     """Letters and digits mixed, as in "F35", "MP3", "H1N1": letter runs spelled or read, numbers read."""
     words = []
     for part in re.findall(r"[^\W\d_]+|\d+", match.group(0)):
         if part.isdigit():
-            words.append(n.cardinal(part) if len(part) <= 4 and not part.startswith("0") else n.digits(part))
+            words.append(code_number(part))
         elif part.isupper() and len(part) <= 3 or len(part) == 1:
             words.append(spell(part))
         else:
