@@ -74,7 +74,9 @@ def recase_headlines(text: str) -> str:
             continue  # "RCMP, OPP" is a list of initialisms, not a headline
         for word in run:
             if not _kept_in_capitals(word.group()):
-                recased = word.group().capitalize()
+                after_number = re.search(r"\d\s*$", text[: word.start()]) is not None
+                # After a number a word is a unit or a noun ("8 TO 12 IN", "12 PEOPLE"): lower case.
+                recased = word.group().lower() if after_number else word.group().capitalize()
                 if len(recased) == len(word.group()):  # "ß" capitalizes to two letters: leave such a word be
                     chars[word.start() : word.end()] = recased
     return "".join(chars)

@@ -253,7 +253,7 @@ def _has_time_cue(match: Match) -> bool:
     if before and before[-1] in t.TIME_CUES:
         return True
     preceding = match.string[max(0, match.start() - 30):match.start()]
-    return bool(re.search(r"(?:\d{1,2}[.:][0-5]\d|\d{4}|[ap]\.?m\.?)\s?(?:-|–|to|and|until|till)\s?$", preceding, re.I))
+    return bool(re.search(r"(?:\d{1,2}[.:][0-5]\d|\d{4}|[ap]\.?m\.?)\s?(?:-|–|to|and|until|till)\s?$", preceding, re.IGNORECASE))
 
 
 def _quantity_follows(match: Match) -> bool:
@@ -314,9 +314,7 @@ def season(match: Match) -> str | None:
     if not 0 < second - first <= (t.LONGEST_SPAN if len(written) == 4 else t.LONGEST_SHORT_SPAN):
         return None  # "2019-12" is a year and a month, not a span
     prefix = f"{spell(match['prefix'])} " if match["prefix"] else ""
-    if len(written) == 4:
-        short = n.year(second)
-    elif written == "00" or written == "0":
+    if len(written) == 4 or written == "00" or written == "0":
         short = n.year(second)
     elif written.startswith("0"):
         short = f"oh {n.digits(written[1:])}"
@@ -492,7 +490,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
              clock),
         Rule("twenty-four hour time", "time",
              r(rf"{_NOT_AFTER_NUMBER}(?P<hour>[01]\d|2[0-3])(?P<minutes>[0-5]\d)"
-               rf"(?:(?P<glued>{_ZONES_24}|hrs|h)\b|(?=(?P<zone_after>\s(?:{_SPACED_ZONES_24})\b|\s?(?:hrs|hours)\b)))?(?![\d.,]\d|\w)"),
+               rf"(?:(?P<glued>{_ZONES_24}|hrs|h)\b|(?=(?P<zone_after>\s(?:{_SPACED_ZONES_24})\b)))?(?![\d.,]\d|\w)"),
              twenty_four_hour),
         Rule("dotted time", "time",
              r(rf"{_NOT_AFTER_NUMBER}(?P<hour>[01]?\d|2[0-3])\.(?P<minutes>[0-5]\d)(?![\w%]|[.,]\d|\s?{_HALF})"), dotted_time),
@@ -507,5 +505,5 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
              r(rf"(?<![\w/.,-])(?P<top>\d{{1,3}})/(?P<bottom>\d{{1,3}})(?P<suffix>{_alternation(t.FRACTION_SUFFIXES)})?(?![\w/]|[.,]\d)"),
              slash_fraction),
         Rule("slash date", "date",
-             r(rf"(?<![\w/.,-])(?P<top>\d{{1,2}})/(?P<bottom>\d{{1,2}})(?P<suffix>)(?![\w/]|[.,]\d)"), slash_date),
+             r(r"(?<![\w/.,-])(?P<top>\d{1,2})/(?P<bottom>\d{1,2})(?P<suffix>)(?![\w/]|[.,]\d)"), slash_date),
     )

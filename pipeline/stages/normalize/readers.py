@@ -99,6 +99,22 @@ def phone(match: re.Match[str]) -> str:
     return f"plus {spoken}" if match.group(0).startswith("+") else spoken
 
 
+def british_phone(match: re.Match[str]) -> str:
+    """A British number ("0800 555 0199", "020 7946 0958") in its groups, digit by digit, zero as "oh"."""
+    groups = re.findall(r"\d+", match.group())
+    return ", ".join(" ".join("oh" if d == "0" else n.digits(d) for d in group) for group in groups)
+
+
+_CALL_VERB = re.compile(r"\b(?:call|dial|ring|phone|text|calling|dialling|dialing)\s$", re.IGNORECASE)
+
+
+def number_to_call(match: re.Match[str]) -> str | None:
+    """A short number after "call" or "dial", digit by digit with "oh" for zero, as said on air ("one oh one")."""
+    if not _CALL_VERB.search(match.string, max(0, match.start() - 12), match.start()):
+        return None
+    return " ".join("oh" if digit == "0" else n.digits(digit) for digit in match.group())
+
+
 # --- money, percentages, measures ------------------------------------------------------------------
 
 

@@ -53,15 +53,15 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("broken tag", "markup", r(r"(?<![\w<])(?:br|hr|p|b|i|em|strong|span|div)\s?/?>"), lambda m: " "),
     )
     return markup + contact.rules() + dates.rules(date_order) + (
-        Rule("email", "electronic", r(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), lambda m: read.spell_address(m.group(0))),
-        Rule("url", "electronic", r(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
+        Rule("url", "electronic", r(r"(?<![\w.])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
         Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
         Rule("handle", "electronic", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), read.handle),
         Rule("phone", "telephone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), read.phone),
         Rule("international phone", "telephone", r(r"(?<![\w+])\+(?!1[\s.-])\d{1,3}(?:[\s.-]\d{1,5}){2,5}(?![\d-])"), read.phone),
+        Rule("british phone", "telephone", r(r"(?<![\w+])0\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}(?![\w-])"), read.british_phone),
+        Rule("number to call", "telephone", r(r"(?<=\s)\d{3,6}\b(?![.,]\d)"), read.number_to_call),
         Rule("service number", "telephone", r(r"(?<![\w.,$-])[2-9]11(?![\w.,]\d|\d)"), lambda m: n.digits(m.group(0))),
         Rule("number abbreviation", "abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), read.table(NUMBER_ABBREVIATIONS)),
-        Rule("street", "address", r(r"(?P<before>\b(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?))\sSt\.(?!\w)"), read.street),
         Rule("saint", "abbreviation", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
         *money.rules(),
         Rule("iso date", "date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), read.iso_date),
