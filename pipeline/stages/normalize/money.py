@@ -83,7 +83,10 @@ def money(match: re.Match[str]) -> str:
     hyphenated = bool(match["scale"]) and match.string[match.start("scale") - 1] == "-"
     if upper is None and following in _EXCHANGE_WORDS and not scale:
         return (article or "") + f"{n.decimal(amount)} {CURRENCIES[currency][1]}"  # "$1.24 against the euro"
-    if (article or hyphenated) and following and looks_like_noun(following) and following not in CURRENCY_WORDS:
+    # Headlines drop their articles ("Police seize $1.2M jewelry haul"): read them as if the article were there.
+    headline = not re.search(r"[.!?][\"')\]]*\s*$", match.string)
+    if (article or hyphenated or headline) and following and looks_like_noun(following) \
+            and following not in CURRENCY_WORDS:
         # "the $410 million mission": the amount describes the noun, so its currency is singular.
         singular, plural = CURRENCIES[match["currency2"] or currency][:2]
         if spoken.endswith(plural):

@@ -145,7 +145,7 @@ def measure(match: re.Match[str]) -> str | None:
     """A number and its unit, singular or plural; before a noun the unit is an adjective ("a 12kg valve")."""
     unit = match["unit"]
     after = match.string[match.end():]
-    following = re.match(r"\s+([A-Za-z]+|\d)", after)
+    following = re.match(r"\s+([A-Za-z]+|\S)", after)
     next_word = following[1] if following else ""
     if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
         return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
