@@ -33,8 +33,11 @@ def test_ranked_by_frequency_with_context_and_kind():
     assert (first.count, first.kind, first.context) == (3, "proper noun", "Cwmderwen bridge")
     assert "CUPE" in words and classify("CUPE") == "acronym"
     assert "café" not in words or classify("café") == "foreign"
-    # Expanded abbreviations, spelled initialisms and dictionary words are not guesses.
-    assert not {"Dr", "NRTA", "council", "Tuesday", "p", "m"} & set(words)
+    # Expanded abbreviations and dictionary words are not guesses.
+    assert not {"Dr", "council", "Tuesday", "p", "m"} & set(words)
+    # An initialism no table knows is spelled, and listed as a reading risk with the reading it got.
+    nrta = next(risk for risk in risks if risk.word == "NRTA")
+    assert (nrta.kind, nrta.reading) == ("reading risk: capitals no table knows, spelled", "N R T Eh")
 
 
 def test_lexicon_words_are_not_suggested():

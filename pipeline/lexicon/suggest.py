@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.lexicon.model import Entry, Lexicon, tomllib
 from pipeline.stages.article import Article
-from pipeline.stages.normalize import normalize_text
+from pipeline.stages.normalize import normalize_sentence, normalize_text
 from pipeline.stages.split import split_sentences
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -29,6 +29,7 @@ class Risk:
     kind: str
     guessed_ipa: str
     context: str
+    reading: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -58,14 +59,26 @@ def find_risks(
     known = pronouncing_dictionary() if known is None else known
     counts: Counter[str] = Counter()
     contexts: dict[str, str] = {}
+    flagged: dict[str, tuple[str, str]] = {}
     for article in articles:
         for block in article.blocks:
             for sentence in split_sentences(block):
+                here = set()
+                for piece in normalize_sentence(lexicon.apply(sentence)).flags:
+                    # The normalizer's least sure readings: the editor checks what it chose.
+                    written = sentence[piece.char_start : piece.char_end]
+                    here.add(written)
+                    counts[written] += 1
+                    contexts.setdefault(written, sentence)
+                    flagged.setdefault(written, (piece.flag or "", piece.spoken))
                 for word in _unknown_words(sentence, lexicon, known):
-                    counts[word] += 1
-                    contexts.setdefault(word, sentence)
+                    if word not in here:
+                        counts[word] += 1
+                        contexts.setdefault(word, sentence)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
-    return [Risk(word, count, classify(word), guess_ipa(word) if guess_ipa else "", contexts[word])
+    return [Risk(word, count, f"reading risk: {flagged[word][0]}" if word in flagged else classify(word),
+                 guess_ipa(word) if guess_ipa and word not in flagged else "", contexts[word],
+                 flagged[word][1] if word in flagged else "")
             for word, count in ranked]
 
 
@@ -104,6 +117,7 @@ def _stub_blocks(risks: Iterable[Risk], existing: Lexicon, text: str) -> list[st
             continue
         folded.add(risk.word.lower())
         guess = f"  # espeak-ng guesses /{risk.guessed_ipa}/" if risk.guessed_ipa else ""
+        guess = f"  # read today as {risk.reading!r}" if risk.reading else guess
         blocks.append(
             f"# [[entry]]\n# word = {_toml_string(risk.word)}\n# say = \"\"{guess}\n"
             f"# note = {_toml_string(f'{risk.kind}, {risk.count}x: {risk.context[:80]}')}\n"
