@@ -43,7 +43,7 @@ EXPECTED_OPTIONS = {
     "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json",
                "--force"],
     "split": ["ARTICLE", "--json"],
-    "script": ["ARTICLE", "--lexicon", "--json"],
+    "script": ["ARTICLE", "--lexicon", "--json", "--explain", "--flag"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
     "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
@@ -333,7 +333,7 @@ def test_script_json(capsys) -> None:
     code, stdout, err = run(capsys, "script", SHORT, "--json", "--lexicon", SHORT_LEXICON)
     assert (code, err) == (0, "")
     rows = json.loads(stdout)
-    assert all(set(row) == {"paragraph", "text", "spoken", "lexicon"} for row in rows)
+    assert all(set(row) == {"paragraph", "text", "spoken", "lexicon", "not_spoken", "flags"} for row in rows)
     assert [row["paragraph"] for row in rows] == [0, 1, 2, 2]
     assert [row["lexicon"] for row in rows] == [[], ["Tidewater"], ["Fenwick"], []]
     assert rows[1]["spoken"].startswith("The tide water ferry")
@@ -366,6 +366,42 @@ def test_script_text(capsys) -> None:
     assert lines[1] == f"[1] {SHORT_BLOCKS[1][0]}"
     assert lines[2].startswith("    says: The tide water ferry")
     assert lines[3] == "    lexicon: Tidewater"
+
+
+RISKY = "# Depot deal\n\nThe QXR board met Ms Ada Vole at 12.30 <b>today</b>. Nothing odd here.\n"
+
+
+def test_script_explain_shows_each_class_and_rule(capsys, tmp_path) -> None:
+    article = tmp_path / "risky.md"
+    article.write_text(RISKY)
+    code, stdout, err = run(capsys, "script", str(article), "--explain")
+    assert (code, err) == (0, "")
+    assert re.search(r"'Ms'\s+abbreviation\s+title\s+-> Miz", stdout)
+    assert re.search(r"'QXR'\s+initialism\s+capitals\s+-> Q X R", stdout)
+    assert re.search(r"'<b>'\s+markup\s+html tag\s+-> \(not spoken\)", stdout)
+    code, stdout, _ = run(capsys, "script", str(article), "--explain", "--json")
+    pieces = json.loads(stdout)[1]["pieces"]
+    ms = next(piece for piece in pieces if piece["text"] == "Ms")
+    assert (ms["class"], ms["rule"], ms["spoken"], ms["kind"]) == ("abbreviation", "title", "Miz", "rule")
+
+
+def test_script_flag_lists_only_the_readings_to_check(capsys, tmp_path) -> None:
+    article = tmp_path / "risky.md"
+    article.write_text(RISKY)
+    code, stdout, err = run(capsys, "script", str(article), "--flag")
+    assert (code, err) == (0, "")
+    assert "check 'QXR': read as 'Q X R' (capitals no table knows, spelled)" in stdout
+    assert "Nothing odd here" not in stdout and "Depot deal" not in stdout
+    code, stdout, _ = run(capsys, "script", str(article), "--flag", "--json")
+    rows = json.loads(stdout)
+    assert [flag["text"] for row in rows for flag in row["flags"]] == ["QXR"]
+    text = rows[0]["text"]
+    assert rows[0]["not_spoken"] == [
+        {"char_start": text.index("<b>"), "char_end": text.index("<b>") + 3, "text": "<b>", "reason": "markup"},
+        {"char_start": text.index("</b>"), "char_end": text.index("</b>") + 4, "text": "</b>", "reason": "markup"}]
+    article.write_text("# Calm\n\nNothing odd here.\n")
+    code, stdout, _ = run(capsys, "script", str(article), "--flag")
+    assert (code, stdout.strip()) == (0, "nothing flagged: every reading came from a rule that knew its case")
 
 
 @pytest.mark.parametrize("article, label", [(SHORT, "Estimated 1 minute"), (SAMPLE, "Estimated 3 minutes")])

@@ -74,3 +74,12 @@ def test_cli_json_and_exit_code(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert code == 1
     assert {"file", "line", "level", "code", "message"} <= set(rows[0])
+
+
+def test_a_respelling_the_engine_would_still_spell_is_warned(tmp_path):
+    lexicon = tmp_path / "stress.toml"
+    lexicon.write_text('[[entry]]\nword = "Suzuki"\nsay = "soo-ZOO-kee"\n\n'
+                       '[[entry]]\nword = "Schmidt"\nsay = "SHM-it"\n')
+    findings = check_lexicon(lexicon)
+    assert [(f.line, f.code) for f in findings] == [(5, "spelled")]
+    assert "'shm'" in findings[0].message and "letter by letter" in findings[0].message

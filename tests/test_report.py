@@ -69,3 +69,21 @@ def test_the_report_carries_the_text_hash_of_its_sentences(tmp_path):
                     out=tmp_path / "a.wav", engine=ToneEngine())
     report = json.loads(result.report_path.read_text())
     assert report["text_sha256"] == text_sha256(s["text"] for s in report["sentences"])
+
+
+def test_the_report_lists_what_was_not_spoken_and_what_to_check(tmp_path):
+    from pipeline.engines.tone import ToneEngine
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.render import render
+    from pipeline.settings import RenderSettings
+    from pipeline.stages.article import parse_article
+
+    result = render(parse_article("# Ferry back\n\nThe QXR ferry 🚢 returns <i>Monday</i>.".encode()),
+                    lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone", format="wav"),
+                    out=tmp_path / "a.wav", engine=ToneEngine())
+    sentence = json.loads(result.report_path.read_text())["sentences"][1]
+    assert [(item["text"], item["reason"]) for item in sentence["not_spoken"]] == [
+        ("🚢", "emoji"), ("<i>", "markup"), ("</i>", "markup")]
+    assert all(sentence["text"][item["char_start"]:item["char_end"]] == item["text"] for item in sentence["not_spoken"])
+    assert sentence["flags"] == [{"char_start": 4, "char_end": 7, "text": "QXR", "spoken": "Q X R",
+                                  "reason": "capitals no table knows, spelled"}]
