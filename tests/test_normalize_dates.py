@@ -135,10 +135,11 @@ def test_reading(written, spoken):
     assert normalize_text(written) == spoken
 
 
-def test_a_bare_british_date_follows_the_date_order():
-    """"5 May" alone is "the fifth of May" in dmy; in mdy it stays "May fifth" (tests/test_normalize.py)."""
-    assert normalize_text("The fair opens on 5 May.", date_order="dmy") == "The fair opens on the fifth of May."
-    assert normalize_text("The fair opens on 5 May.", date_order="mdy") == "The fair opens on May fifth."
+def test_a_date_follows_its_written_form_whatever_the_date_order():
+    """"5 May" is the British form and read the British way; "May 5" the American form, read the American way."""
+    for order in ("mdy", "dmy"):
+        assert normalize_text("The fair opens on 5 May.", date_order=order) == "The fair opens on the fifth of May."
+        assert normalize_text("The fair opens on May 5.", date_order=order) == "The fair opens on May fifth."
     # A weekday or a range of days makes the form British whatever the order.
     assert normalize_text("It opens Friday 5 May.", date_order="mdy") == "It opens Friday the fifth of May."
 

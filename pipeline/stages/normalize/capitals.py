@@ -27,8 +27,8 @@ from pipeline.stages.normalize.tables import (
 from pipeline.stages.normalize.words import is_english_word
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
-#: What may stand between two words of a run of capitals ("NEW YORK (AP) —", "ST. JOHN'S, N.L. —").
-_RUN_GAP = re.compile(r"[\s,()\[\]—–\-:&/.'\"’‘“”]*")
+#: What may stand between two words of a run of capitals ("NEW YORK (AP) —", "ST. JOHN'S, N.L. —", "8 TO 12 IN").
+_RUN_GAP = re.compile(r"[\s\d,()\[\]—–\-:&/.'\"’‘“”$£€%]*")
 #: A run of capitals needs this many words of two letters or more to be a headline or dateline.
 MIN_RUN_WORDS = 2
 

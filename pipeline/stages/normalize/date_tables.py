@@ -21,10 +21,6 @@ AMBIGUOUS_LOWER_MONTHS = frozenset({"may", "march"})
 DAY_NAMES = tuple(DAYS)
 DAY_SHORT_NAMES = tuple(DAY_ABBREVIATIONS)
 
-#: Which date orders read a bare British-form date ("9 May") the British way ("the ninth of May"). Forms that
-#: can only be British (a weekday before it, "4-6 March", "between 6 and 12 December") always are.
-#: tests/test_normalize.py still expects "14 December 2025" as "December fourteenth" under "mdy".
-BRITISH_BARE_DAY_MONTH_ORDERS = frozenset({"dmy"})
 
 #: How the joining word of a range of days is said ("4-6 March", "6 and 12 December").
 RANGE_JOINERS = {"-": "to", "–": "to", "to": "to", "and": "and", "&": "and", "or": "or", "until": "until",

@@ -157,16 +157,14 @@ def british_day_range(match: Match) -> str | None:
 
 
 def day_month_rule(date_order: str) -> Callable[[Match], str | None]:
-    """A reader for "9 May", "Thursday 9 May 2025", "9th of May": the British way after a weekday, and alone
-    when the date order says so (BRITISH_BARE_DAY_MONTH_ORDERS); otherwise "May ninth"."""
+    """A reader for "9 May", "Thursday 9 May 2025", "9th of May": the day before the month is the British form,
+    read the British way ("the ninth of May") whatever the date order; "May 9" is the American one."""
 
     def speak(match: Match) -> str | None:
         if not _valid_day(match["day"]) or _lower_ambiguous(match["month"], match["year"]):
             return None
         weekday = f"{_weekday(match['weekday'])}{match['comma'] or ''} " if match["weekday"] else ""
-        if weekday or match["of"] or date_order in t.BRITISH_BARE_DAY_MONTH_ORDERS:
-            return f"{weekday}{_british(match['day'], match['month'], not _preceded_by_the(match))}{_year_part(match)}"
-        return f"{month_name(match['month'])} {n.ordinal(int(match['day']))}{_year_part(match)}"
+        return f"{weekday}{_british(match['day'], match['month'], not _preceded_by_the(match))}{_year_part(match)}"
 
     return speak
 

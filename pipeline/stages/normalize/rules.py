@@ -53,7 +53,7 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("broken tag", "markup", r(r"(?<![\w<])(?:br|hr|p|b|i|em|strong|span|div)\s?/?>"), lambda m: " "),
     )
     return markup + contact.rules() + dates.rules(date_order) + (
-        Rule("url", "electronic", r(r"(?<![\w.])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
+        Rule("url", "electronic", r(r"(?<![\w.])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
         Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
         Rule("handle", "electronic", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), read.handle),
         Rule("phone", "telephone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), read.phone),
