@@ -533,3 +533,10 @@ def test_read_article_utf16_file(tmp_path) -> None:
     path.write_bytes(BAD_UNICODE["odd number of bytes"][0])
     with pytest.raises(InputError, match=r"cafe\.md: not valid UTF-16 text .*; re-save the file as UTF-8$"):
         read_article(path)
+
+
+def test_a_subheading_in_capitals_inside_a_paragraph_is_a_block_of_its_own() -> None:
+    text = "Mill town\n\nThe mill closed in 1988.\nWHERE IT ALL BEGAN\nThe first loom arrived by canal.\n\nA | B\n"
+    article = parse_article(text.encode(), name="story")
+    assert article.paragraphs == ("The mill closed in 1988.", "WHERE IT ALL BEGAN", "The first loom arrived by canal.",
+                                  "A | B")

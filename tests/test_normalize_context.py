@@ -153,3 +153,55 @@ def test_reading_risk_flags_name_what_an_editor_should_check():
 def test_editors_respellings(say, engine, spelled):
     assert engine_respelling(say) == engine
     assert still_spelled(say) == spelled
+
+
+#: Every pattern the issue lists, in sentences of our own: what each is read as now.
+ISSUE_PATTERNS = cases("""
+Louis Marchand said Henry C Brooks agreed. => Louis Marchand said Henry C Brooks agreed.
+They met at Number 10 in May. => They met at Number ten in May.
+The Jets won 3-2 in Ottawa. => The Jets won three to two in Ottawa.
+Sales were 120.7m euros, with 3.4m users and 1m people. => Sales were one hundred twenty point seven million euros, with three point four million users and one million people.
+WHERE IT ALL BEGAN => Where It All Began
+NEW YORK (AP) — Stocks fell. => New York (Eh P), Stocks fell.
+LOS ANGELES — Fires spread. => Los Angeles, Fires spread.
+ST. JOHN'S, N.L. — Snow fell. => Saint John's, Newfoundland and Labrador, Snow fell.
+There WAS a way to do this AND that. => There was a way to do this and that.
+The GOMC met the MPs at the ATMs near the B-52s. => The G O M C met the M P's at the Eh T M's near the B fifty-twos.
+The FTSE 100 rose. => The footsie one hundred rose.
+Ms Reid, John Ward Sr. and Al Moss Jr. met Coun. Ted Fox. => Miz Reid, John Ward Senior and Al Moss Junior met Councillor Ted Fox.
+Profits rose 50pc. => Profits rose fifty percent.
+She played S Korea near Queen St. W. and Eglinton Ave. E. => She played South Korea near Queen Street West and Eglinton Avenue East.
+It paid 1.45bn euros for the unit. => It paid one point four five billion euros for the unit.
+The $4.5-billion deal closed. => The four point five billion dollar deal closed.
+Shares ranged from $4.25 to $187.50 this year. => Shares ranged from four dollars and twenty-five cents to one hundred eighty-seven dollars and fifty cents this year.
+Par value is $.01 a share. => Par value is one cent a share.
+It runs 4-6 March. => It runs the fourth to the sixth of March.
+They will not sit between 6 and 12 December. => They will not sit between the sixth and the twelfth of December.
+The vote is on Thursday 9 May. => The vote is on Thursday the ninth of May.
+The 9/11 memorial opened. => The nine eleven memorial opened.
+The 2021-27 plan covers 2019/20 too, and 2/3rds agreed. => The twenty twenty-one to twenty-seven plan covers twenty nineteen twenty too, and two thirds agreed.
+She won 6-2 6-7 (3/7) 6-4. => She won six two, six seven, three seven, six four.
+It was filed Jan-15-2020 and jan. 15 and SEPT. 15 and july 25 2012. => It was filed January fifteenth, twenty twenty and January fifteenth and September fifteenth and July twenty-fifth, twenty twelve.
+Dated 2016/07/03 and 15.01.2020. => Dated July third, twenty sixteen and the fifteenth of January, twenty twenty.
+It starts at 12.30 and 1800GMT and 0900 GMT. => It starts at twelve thirty and eighteen hundred G M T and oh nine hundred G M T.
+Doors at 5:pm, 2pm-5pm, and 10:00:00 p.m. => Doors at five P M, two P M to five P M, and ten P M.
+Call (555) 123-4567 or +1 (123) 123-5678. => Call five five five, one two three, four five six seven or plus one, one two three, one two three, five six seven eight.
+Write to jo.lee@gmail.com. => Write to J O dot lee at G mail dot com.
+The server at 192.168.10.4 failed. => The server at one nine two dot one six eight dot one zero dot four failed.
+A card ending in 8876 was used. => A card ending in eight eight seven six was used.
+It is at 1200 N 1st St, Austin, TX 78701. => It is at twelve hundred North first Street, Austin, Texas seven eight seven zero one.
+It costs $20/mo or £10/wk or 12/kg. => It costs twenty dollars a month or ten pounds a week or twelve per kilogram.
+Speeds of 1 mbps and a 12KG load. => Speeds of one megabit per second and a twelve kilogram load.
+It is 3x what we paid for a 2048 * 1080 screen. => It is three times what we paid for a two thousand forty-eight by one thousand eighty screen.
+I was playing..or trying. => I was playing... or trying.
+He said <b>no</b>.<br>Then br /&gt; left. => He said no. Then left.
+The person&#191;s car. => The person's car.
+Party 🎉 time. => Party time.
+It read שלום in blue. => It read in blue.
+The AIG and FA Cup at 10.38 a.m. => The Eh I G and F Eh Cup at ten thirty-eight Eh M.
+""")
+
+
+@pytest.mark.parametrize("written, spoken", ISSUE_PATTERNS)
+def test_the_patterns_real_copy_uses(written, spoken):
+    assert normalize_text(written) == spoken

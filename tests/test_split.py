@@ -38,6 +38,13 @@ CASES = {
     "pronoun I ends sentence": ["It was you and I.", "Did anyone else see it?"],
     # abbreviations
     "province": ["The plant in Sarnia, Ont. employs 300 people."],
+    "councillor title": ["The motion from Coun. Dana Reyes passed.", "It takes effect in May."],
+    "state ends a sentence before a common word": ["The fund is based in Stamford, Conn.", "Investors pulled out."],
+    "province ends a sentence": ["Flights resumed in Gander, N.L.", "Crews cleared the runway overnight."],
+    "state in a dateline before the agency": ["ALBANY, Ore. (AP) — Crews restored power on Monday."],
+    "state before a street word goes on": ["The office on Conn. Ave. closed."],
+    "compass letter before a street": ["The clinic at 210 E. Main St. reopened.", "It had flooded."],
+    "compass letter before a numbered street": ["It is at 400 N. 1st St. in the old bank."],
     "province ends sentence": ["The plant is in Sarnia, Ont.", "It employs 300 people."],
     "company ends sentence": ["The deal went to Harlow & Co.", "It closed on Friday."],
     "company mid sentence": ["Harlow & Co. shares fell 4 per cent."],

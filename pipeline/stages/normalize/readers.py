@@ -129,7 +129,7 @@ _DIMENSION_WORDS = frozenset("long wide tall high deep thick across of".split())
 
 
 #: Endings of words that describe rather than name ("typical", "higher"): not the noun an amount describes.
-_NOT_NOUN_ENDINGS = ("al", "ic", "ous", "ive", "able", "ible", "ly", "er", "est", "ed", "ing", "ful", "less")
+_NOT_NOUN_ENDINGS = ("ical", "ous", "ive", "able", "ible", "ly", "ful", "less")
 
 
 def looks_like_noun(word: str) -> bool:
