@@ -143,6 +143,17 @@ def _unclaimed(prepared: Prepared, token: Token) -> SpokenPiece:
     return _piece(prepared, token.start, token.end, "", "not spoken", "symbol", "symbol with no reading")
 
 
+def _append(spoken_parts: list[str], result: list[SpokenPiece], piece: SpokenPiece, spoken: str) -> None:
+    """Add a piece; two touching pieces, one of them a rule's words, get a space between them ("No.1")."""
+    if result and spoken_parts and not spoken_parts[-1].endswith(" ") and not spoken.startswith(" "):
+        previous = result[-1]
+        if "rule" in (previous.kind, piece.kind) and "punctuation" not in (previous.kind, piece.kind) \
+                and previous.spoken and piece.spoken:
+            spoken_parts.append(" ")
+    result.append(piece)
+    spoken_parts.append(spoken)
+
+
 def _disjoint(pieces: list[SpokenPiece]) -> list[SpokenPiece]:
     """Pieces whose written spans overlap (two made from one written character, "½" or an entity) as one."""
     merged: list[SpokenPiece] = []
@@ -179,20 +190,18 @@ def normalize_sentence(pieces: Iterable[Piece], date_order: str = DEFAULT_DATE_O
         if token.start in lexicon_at:
             piece = lexicon_at[token.start]
             say = engine_respelling(piece.text)
-            result.append(_piece(prepared, token.start, token.end, say, "lexicon", "lexicon", piece.entry.word))
-            spoken_parts.append(say)
+            _append(spoken_parts, result, _piece(prepared, token.start, token.end, say, "lexicon", "lexicon",
+                                                 piece.entry.word), say)
             continue
         claimed = _claim(text, token, boundaries, rule_list)
         if claimed is None:
             piece = _unclaimed(prepared, token)
-            result.append(piece)
-            spoken_parts.append(piece.spoken if piece.kind != "not spoken" else " ")
+            _append(spoken_parts, result, piece, piece.spoken if piece.kind != "not spoken" else " ")
             continue
         rule, end, reading = claimed
         kind = "not spoken" if rule.semiotic_class == "markup" else "rule"
-        result.append(_piece(prepared, token.start, end, reading.spoken.strip(), kind, rule.semiotic_class,
-                             rule.name, reading.flag))
-        spoken_parts.append(reading.spoken)
+        _append(spoken_parts, result, _piece(prepared, token.start, end, reading.spoken.strip(), kind,
+                                             rule.semiotic_class, rule.name, reading.flag), reading.spoken)
         while index < len(tokens) and tokens[index].start < end:
             index += 1
     spoken = _tidy("".join(spoken_parts))

@@ -17,11 +17,12 @@ import re
 from pipeline.stages.normalize.rule import Reading
 from pipeline.stages.normalize.tables import (
     ACRONYMS,
-    HEADLINE_INITIALISMS,
+    HEADLINE_WORDS,
     HOUSE_NAMES,
     INITIALISMS,
     SPOKEN_LETTERS,
     STRESSED_SHORT_WORDS,
+    US_PRONOUN_BEFORE,
     WORD_ONSETS,
 )
 from pipeline.stages.normalize.words import is_english_word
@@ -72,14 +73,19 @@ def recase_headlines(text: str) -> str:
             continue
         if not any(_plain_word(word.group()) for word in run):
             continue  # "RCMP, OPP" is a list of initialisms, not a headline
-        for word in run:
-            if not _kept_in_capitals(word.group()):
-                after_number = re.search(r"\d\s*$", text[: word.start()]) is not None
-                # After a number a word is a unit or a noun ("8 TO 12 IN", "12 PEOPLE"): lower case.
-                recased = word.group().lower() if after_number else word.group().capitalize()
-                if len(recased) == len(word.group()):  # "ß" capitalizes to two letters: leave such a word be
-                    chars[word.start() : word.end()] = recased
+        for position, word in enumerate(run):
+            previous = run[position - 1].group().lower() if position else ""
+            # After an amount a word is a scale, a unit or a noun ("$4.5-BILLION", "8 TO 12 IN"): lower case.
+            after_amount = _AFTER_AMOUNT.search(text, max(0, word.start() - 12), word.start()) is not None
+            if not after_amount and _kept_in_capitals(word.group(), previous):
+                continue
+            recased = word.group().lower() if after_amount else word.group().capitalize()
+            if len(recased) == len(word.group()):  # "ß" capitalizes to two letters: leave such a word be
+                chars[word.start() : word.end()] = recased
     return "".join(chars)
+
+
+_AFTER_AMOUNT = re.compile(r"[\d$£€¥%][\s\-]*$")
 
 
 def _plain_word(word: str) -> bool:
@@ -89,18 +95,17 @@ def _plain_word(word: str) -> bool:
             and is_english_word(key))
 
 
-def _kept_in_capitals(word: str) -> bool:
+def _kept_in_capitals(word: str, previous: str = "") -> bool:
+    """Whether a word of a headline stays in capitals (an initialism) rather than being read as a word."""
     bare = word.rstrip(".")
     if "." in bare or len(bare) == 1:
         return True  # "N.L.", "U.S.", initials
     key = bare.replace("’", "'")
-    if key in HEADLINE_INITIALISMS:
-        return True
-    if is_english_word(key):
-        return False
-    if key in INITIALISMS or key in HOUSE_NAMES or key in ACRONYMS:
-        return key in INITIALISMS
-    if is_english_word(key):
+    if key == "US" and previous in US_PRONOUN_BEFORE:
+        return False  # "JOIN US", "WHAT IT MEANS FOR US"
+    if key in INITIALISMS:
+        return key not in HEADLINE_WORDS  # "WHO", "IT" in a headline are the words
+    if key in HOUSE_NAMES or key in ACRONYMS or is_english_word(key):
         return False
     return not (len(bare) >= 5 and pronounceable(bare))
 
@@ -110,7 +115,7 @@ def spell(letters: str) -> str:
     return " ".join(SPOKEN_LETTERS.get(letter, letter) for letter in letters.upper() if letter.isalpha())
 
 
-def read_capitals(word: str, plural: str = "", starts_sentence: bool = False) -> Reading:
+def read_capitals(word: str, plural: str = "", starts_sentence: bool = False, dateline: bool = False) -> Reading:
     """A word in capitals outside a headline: house name, acronym, initialism, stressed word or unknown."""
     suffix = "'s" if plural else ""
     if word in HOUSE_NAMES:
@@ -119,9 +124,11 @@ def read_capitals(word: str, plural: str = "", starts_sentence: bool = False) ->
         return Reading(word.capitalize() + plural)
     if word in INITIALISMS:
         return Reading(spell(word) + suffix)
-    if not plural and (len(word) >= 3 and is_english_word(word) or word.lower() in STRESSED_SHORT_WORDS):
+    if not plural and (word.lower() in STRESSED_SHORT_WORDS or len(word) >= 5 and is_english_word(word)):
         # A stressed word ("There WAS a way"), or a dateline's place before its state ("BRANDON, Man.").
         return Reading(word.capitalize() if starts_sentence else word.lower())
+    if starts_sentence and dateline:
+        return Reading(word.capitalize())  # "KYIV, Ukraine (AP) —": a dateline's place
     if len(word) <= 4 or not pronounceable(word):
         return Reading(spell(word) + suffix, "capitals no table knows, spelled")
     return Reading(word.capitalize() + plural, "capitals no table knows, read as a word")

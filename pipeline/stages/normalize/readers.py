@@ -437,8 +437,14 @@ def dotted_initialism(match: re.Match[str]) -> str:
 
 def capitals(match: re.Match[str]) -> Reading:
     """A word in capitals: house name, acronym, initialism, stressed word, or an unknown one (flagged)."""
-    starts_sentence = not match.string[: match.start()].strip(" \"'“‘(")
-    return read_capitals(match["word"], "s" if match["suffix"] else "", starts_sentence)
+    starts_sentence = _SENTENCE_OPENING.fullmatch(match.string, 0, match.start()) is not None
+    dateline = _DATELINE_AFTER.match(match.string, match.end()) is not None
+    return read_capitals(match["word"], "s" if match["suffix"] else "", starts_sentence, dateline)
+
+
+_SENTENCE_OPENING = re.compile(r"[\s\"'“‘(]*")
+#: After a dateline's place: a comma and a place, "(AP)" or a dash ("KYIV, Ukraine (AP) —", "LVIV —").
+_DATELINE_AFTER = re.compile(r",\s+[A-Z]|\s*\(|\s+[—–-]")
 
 
 def hashtag(match: re.Match[str]) -> str:

@@ -170,19 +170,34 @@ ACRONYMS = {
     "NATO", "NASA", "CUSMA", "NAFTA", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "SARS",
     "MERS", "LASER", "RADAR", "SCUBA", "OSHA", "FEMA", "ASEAN", "NORAD", "CUPE", "UNIFOR", "ISIS",
     "NIMBY", "GIF", "PIN", "ZIP", "SWAT", "DARPA", "INTERPOL", "EPCOR", "TEPCO", "NASDAQ", "IKEA", "MOMA",
-    "UNIFIL", "ESA", "NOAA", "CERN", "HUD", "NEET",
+    "UNIFIL", "ESA", "NOAA", "CERN", "HUD", "NEET", "NICE", "OFCOM", "OFSTED", "OFGEM", "OFWAT", "UCAS",
+    "ACAS", "DEFRA", "BAFTA", "NERC", "FIFO", "GIGO", "CAPTCHA", "SCOTUS", "POTUS", "FLOTUS",
 }
 #: House names said their own way: stock indexes and regions as the markets say them.
 HOUSE_NAMES = {"FTSE": "footsie", "DAX": "dax", "CAC": "cack", "APAC": "Eh pac", "EMEA": "emeea",
                "NASDAQ": "nazdack", "NYSE": "N Y S E", "TSX": "T S X", "SENSEX": "sensex", "NIKKEI": "nikkei",
                "ASX": "Eh S X", "HSBC": "H S B C", "JPMorgan": "J P Morgan", "CAPEX": "capex", "OPEX": "opex",
                "PLC": "P L C", "OT": "overtime", "KC": "K C", "QC": "Q C", "MBE": "M B E", "OBE": "O B E", "CBE": "C B E"}
-#: Two-letter words an editor writes in capitals for stress ("do it TO them"); other two-capital tokens are
-#: initialisms ("AG", "OT", "SE").
-STRESSED_SHORT_WORDS = frozenset("am an as at be by do go he if in is it me my no of oh on or so to up us we".split())
-#: Initialisms that stay initialisms even in a headline in capitals, where other initialisms that spell a word
-#: ("IT", "WHO") are read as the word.
-HEADLINE_INITIALISMS = {"US", "UN", "UK", "EU"}
+#: Short words an editor writes in capitals for stress ("do it TO them", "There WAS a way"); other short
+#: tokens in capitals are initialisms ("AG", "MIT", "DEA"), since CMUdict also lists many of those as words.
+STRESSED_SHORT_WORDS = frozenset("""
+am an as at be by do go he if in is it me my no of oh on or so to up us we
+all and any are ask bad big but can did die end far few for get got had has her him his hot how its let lot
+may new nor not now off old one our out own put run saw say see set she sit six ten the too top two use war
+was way who why win yes yet you
+also back been best both came come does done down each even ever fact fail felt find five four free from
+full gave give good half hard have here high hold home into just keep kill kind knew know last late left less
+like live long look lose lost made make many more most much must near need next nine none once only open over
+paid part past pay real rest said same save seen seem sell send show shut sold some stay stop sure take than
+that them then they this told true turn very vote wait want were what when will with word work yeah your zero
+""".split())
+#: Initialisms that are also words: in a headline in capitals they are the words ("WHERE IT ALL BEGAN").
+HEADLINE_WORDS = frozenset({"IT", "WHO", "AM", "OR"})
+#: Words before "US" in a headline that make it the pronoun ("JOIN US", "TELL US", "FOR US").
+US_PRONOUN_BEFORE = frozenset("""
+join tell let for with to help give show send from about among of against without between call ask email
+contact follow visit leave hurt hit made make told teach beat
+""".split())
 #: Initialisms said letter by letter even where the letters also spell a word ("WHO", "US", "IT" in "IT staff").
 INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CEO", "CFO", "COO", "CTO", "GDP",
                "NHL", "NBA", "NFL", "MLB", "BBC", "CNN", "UN", "US", "UK", "EU", "TV", "ER", "ICU", "IPO", "AI",
@@ -191,8 +206,8 @@ INITIALISMS = {"WHO", "CBC", "GM", "PMO", "MP", "MPP", "MLA", "NDP", "RCMP", "CE
                "ID", "IT", "HR", "PR", "ONS", "IPCC", "WTO", "OECD", "BOE", "BoE", "ESG", "IPA", "AM",
                "RSV", "USDA", "EPA", "FDA", "CDC", "DOJ", "DOT", "NTSB", "FAA", "TSA", "ICE", "NYPD", "LAPD",
                "JPL", "KPMG", "PwC", "EY", "IBM", "HP", "BP", "BHP", "RBC", "TD", "BMO", "CIBC", "CN", "CPR",
-               "TTC", "OC", "LRT", "YVR", "YYZ", "LHR", "JFK", "LAX", "MRI", "ICU", "ER", "EV", "EVs",
-               "SUVs", "PhD", "MBA", "LLC", "LLP", "RCMP", "CRA", "CBSA", "CSIS", "OSC", "TSB", "RBS", "HMRC",
+               "TTC", "OC", "LRT", "YVR", "YYZ", "LHR", "JFK", "LAX", "MRI", "ICU", "ER", "EV",
+               "PhD", "MBA", "LLC", "LLP", "RCMP", "CRA", "CBSA", "CSIS", "OSC", "TSB", "RBS", "HMRC",
                "DWP", "DVLA", "TfL", "GMB", "RMT", "TUC", "CBI", "IFS", "FCA", "PRA", "CMA", "BCC", "ITV",
                "AG", "SA", "NV", "BV", "SpA", "GmbH", "IP", "NL", "BC", "PEI"}
 #: Time zones read the way a newsreader says them.
