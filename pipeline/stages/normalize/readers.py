@@ -19,6 +19,8 @@ from pipeline.stages.normalize.tables import (
     NAME_SUFFIXES,
     NOT_A_NOUN,
     PARTIES,
+    PLACE_ABBREVIATIONS,
+    PLACE_WORDS,
     ROMAN_COUNTERS,
     SCALES,
     SPOKEN_LETTERS,
@@ -374,7 +376,7 @@ def licensed_numeral(reader: Callable[[re.Match[str]], str | None]) -> Callable[
 def party(match: re.Match[str]) -> str:
     """ "R-Alaska" after a politician's name: "Republican of Alaska"."""
     state = match["state"]
-    return f"{PARTIES[match['party']]} of {ABBREVIATIONS.get(state, state)}"
+    return f"{PARTIES[match['party']]} of {PLACE_ABBREVIATIONS.get(state) or ABBREVIATIONS.get(state, state)}"
 
 
 def regnal(match: re.Match[str]) -> str:
@@ -406,6 +408,20 @@ def designator(match: re.Match[str]) -> str:
     name, value = match["name"], n.cardinal(match["value"])
     spoken_name = read_capitals(name).spoken if name.isupper() and len(name) > 1 else (spell(name) if len(name) == 1 else name)
     return f"{spoken_name} {n.plural(value) if match['plural'] else value}"
+
+
+_AFTER_PLACE = re.compile(r"[A-Z][\w'’.-]*,\s$")
+
+
+def place_abbreviation(match: re.Match[str]) -> str | None:
+    """A state or province: after "Place, " always; elsewhere only when the abbreviation is not also a word
+    ("Sunday Mass.", "the Isle of Man." stay words)."""
+    written = match.group()
+    if _AFTER_PLACE.search(match.string, max(0, match.start() - 40), match.start()):
+        return PLACE_ABBREVIATIONS[written]
+    if written in PLACE_WORDS:
+        return None
+    return PLACE_ABBREVIATIONS[written]
 
 
 def title(match: re.Match[str]) -> str:

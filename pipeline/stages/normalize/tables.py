@@ -36,6 +36,15 @@ ABBREVIATIONS = {
     "vs.": "versus", "v.": "versus", "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
     "approx.": "approximately", "est.": "established", "cf.": "compare", "ca.": "circa", "min.": "minutes",
     "max.": "maximum", "et al.": "and others",
+    "N.Y.": "New York", "N.J.": "New Jersey", "N.H.": "New Hampshire", "N.M.": "New Mexico",
+    "N.C.": "North Carolina", "S.C.": "South Carolina", "N.D.": "North Dakota", "S.D.": "South Dakota",
+    "R.I.": "Rhode Island", "W.Va.": "West Virginia", "N.S.": "Nova Scotia", "N.L.": "Newfoundland and Labrador", "P.E.I.": "Prince Edward Island",
+    "B.C.": "British Columbia", "Y.T.": "Yukon", "Nfld.": "Newfoundland", "N.B.": "New Brunswick",
+    "N.W.T.": "Northwest Territories", "L.A.": "L A",
+}
+#: States and provinces in news style: read only after a place and a comma ("Greenwich, Conn.",
+#: "SACRAMENTO, Calif. (AP)"), or anywhere when they are not also words ("Mass." is a word; "Calif." is not).
+PLACE_ABBREVIATIONS = {
     "Ont.": "Ontario", "Que.": "Quebec", "Alta.": "Alberta", "Sask.": "Saskatchewan",
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
     "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
@@ -44,12 +53,12 @@ ABBREVIATIONS = {
     "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "Okla.": "Oklahoma",
     "Ore.": "Oregon", "Pa.": "Pennsylvania", "Tenn.": "Tennessee", "Tex.": "Texas", "Va.": "Virginia",
     "Vt.": "Vermont", "Wash.": "Washington", "Wis.": "Wisconsin", "Wyo.": "Wyoming", "Man.": "Manitoba",
-    "N.Y.": "New York", "N.J.": "New Jersey", "N.H.": "New Hampshire", "N.M.": "New Mexico",
-    "N.C.": "North Carolina", "S.C.": "South Carolina", "N.D.": "North Dakota", "S.D.": "South Dakota",
-    "R.I.": "Rhode Island", "W.Va.": "West Virginia", "N.S.": "Nova Scotia", "N.L.": "Newfoundland and Labrador", "P.E.I.": "Prince Edward Island",
-    "B.C.": "British Columbia", "Y.T.": "Yukon", "Nfld.": "Newfoundland", "N.B.": "New Brunswick",
-    "N.W.T.": "Northwest Territories", "L.A.": "L A",
 }
+
+#: State and province abbreviations that are also words: read as places only after "Place, ".
+PLACE_WORDS = frozenset({"Mass.", "Man.", "Ind.", "Ill.", "Wash.", "Mo.", "La.", "Pa.", "Del.", "Miss.", "Ore.",
+                         "Md.", "Ga.", "Ark.", "Neb.", "Tex.", "Kan.", "Mont.", "Nev.", "Wis.", "Col."})
+
 #: Titles before a name, written with or without a period ("Mr Smith", "Det Insp Jo Hale", "Lt Col Amy Ng").
 TITLES = {
     "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Mx": "Mix", "Dr": "Doctor", "Prof": "Professor",
