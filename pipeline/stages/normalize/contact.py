@@ -299,7 +299,7 @@ def street_suffix(match: re.Match[str]) -> str | None:
     abbr = match["abbr"]
     key = abbr if abbr in STREET_SUFFIXES else abbr.capitalize()
     spoken = STREET_SUFFIXES[key]
-    if key in ROUTE_SUFFIXES and re.match(r"\s?\d", match.string[match.end() :]):
+    if key in ROUTE_SUFFIXES and re.match(r"\s?\d", match.string[match.end() : match.end() + 8]):
         return spoken
     if not _PREVIOUS_NAME.search(match.string[max(0, match.start() - 40) : match.start()]):
         return None

@@ -10,6 +10,7 @@ sign declines (returns None) and the older, plainer rules in rules.py read the n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable
 
 from pipeline.stages.normalize import date_tables as t
@@ -75,8 +76,14 @@ def _next_word(match: Match) -> str | None:
     return found.group(1) if found else None
 
 
-def _sentence_words(match: Match) -> set[str]:
-    return {word.lower() for word in _WORD.findall(match.string)}
+def _sentence_words(match: Match) -> frozenset[str]:
+    return _words_of(match.string)
+
+
+@lru_cache(maxsize=8)
+def _words_of(text: str) -> frozenset[str]:
+    # Once per sentence: readers of every span in it ask (a str caches its hash, so the lookup is cheap).
+    return frozenset(word.lower() for word in _WORD.findall(text))
 
 
 def _preceded_by_the(match: Match) -> bool:

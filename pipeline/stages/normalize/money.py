@@ -84,7 +84,7 @@ def money(match: re.Match[str]) -> str:
     if upper is None and following in _EXCHANGE_WORDS and not scale:
         return (article or "") + f"{n.decimal(amount)} {CURRENCIES[currency][1]}"  # "$1.24 against the euro"
     # Headlines drop their articles ("Police seize $1.2M jewelry haul"): read them as if the article were there.
-    headline = not re.search(r"[.!?][\"')\]]*\s*$", match.string)
+    headline = not re.search(r"[.!?][\"')\]]*\s*$", match.string[-8:])
     if (article or hyphenated or headline) and following and looks_like_noun(following) \
             and following not in CURRENCY_WORDS:
         # "the $410 million mission": the amount describes the noun, so its currency is singular.

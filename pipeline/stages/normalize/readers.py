@@ -146,13 +146,13 @@ def looks_like_noun(word: str) -> bool:
 def measure(match: re.Match[str]) -> str | None:
     """A number and its unit, singular or plural; before a noun the unit is an adjective ("a 12kg valve")."""
     unit = match["unit"]
-    after = match.string[match.end():]
+    after = match.string[match.end() : match.end() + 40]
     following = re.match(r"\s+([A-Za-z]+|\S)", after)
     next_word = following[1] if following else ""
     if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
         return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
     upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
-    before = match.string[: match.start()]
+    before = match.string[max(0, match.start() - 8) : match.start()]
     adjective = match["space"] == "-" or (
         re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s$", before) and looks_like_noun(next_word)
         and not after.startswith((",", "."))
@@ -366,7 +366,7 @@ def licensed_numeral(reader: Callable[[re.Match[str]], str | None]) -> Callable[
     """A Roman-numeral reader that declines a single letter before a capitalized word ("Henry C Brooks")."""
 
     def speak(match: re.Match[str]) -> str | None:
-        if len(match["numeral"]) == 1 and re.match(r"\.?\s+[A-Z][a-z]", match.string[match.end():]):
+        if len(match["numeral"]) == 1 and re.match(r"\.?\s+[A-Z][a-z]", match.string[match.end() : match.end() + 8]):
             return None
         return reader(match)
 
@@ -431,7 +431,7 @@ def title(match: re.Match[str]) -> str:
 
 def name_suffix(match: re.Match[str]) -> str | None:
     """"Jr."/"Sr." after a capitalized name."""
-    before = match.string[: match.start()].rstrip(", ")
+    before = match.string[max(0, match.start() - 60) : match.start()].rstrip(", ")
     if not re.search(r"[A-Z][a-z'-]+$", before):
         return None
     return NAME_SUFFIXES[match["suffix"]]
