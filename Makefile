@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch bench-soak bench-newsroom venv wheel-check clean
+.PHONY: demo test bench bench-batch bench-soak bench-newsroom bench-scaling venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench-soak: $(STAMP)
 
 bench-newsroom: $(STAMP)
 	$(BIN)/python benchmarks/newsroom_eval.py
+
+bench-scaling: $(STAMP)
+	$(BIN)/python benchmarks/normalization_scaling.py
 
 # The wheel a user installs, in a fresh virtual environment, renders the sample: a package file left out of
 # the wheel fails here instead of on a user's machine.

@@ -13,7 +13,6 @@ Decisions these tables pin down:
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -182,13 +181,7 @@ def test_rule_pieces_have_no_digits_or_symbols(written):
     "1.2.3." * 500, "xy." * 1500, "foo-bar-" * 500, "Queen Anne " * 400 + "St.", "12 " * 1500, "a.b" * 1500 + "@",
     "N " * 1500, "St. " * 1000, "ending in 1234 " * 300,
 ])
-def test_patterns_stay_fast_on_long_input(text):
-    from pipeline.stages.normalize.contact import rules
-
-    started = time.perf_counter()
-    for rule in rules():
-        for position in range(0, len(text), 3):
-            match = rule.pattern.match(text, position)
-            if match:
-                rule.speak(match)
-    assert time.perf_counter() - started < 2.0
+def test_long_repetitive_input_is_read_whole(text):
+    # How the time grows with the length is measured by benchmarks/normalization_scaling.py, not here.
+    spoken = normalize_text(text)
+    assert spoken and not any(character.isdigit() for character in spoken)

@@ -4,7 +4,6 @@ convention says it, and the look-alikes (a range, a price, a count, the verb "ma
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -195,9 +194,7 @@ def test_date_rule_pieces_are_words_only(text):
     "(1/2) " * 3000, "Jan-1-" * 2000, "Thursday " * 3000 + "9", "2019/20/" * 2000, "10 a.m.-" * 2000,
     "9 " * 8000 + "May", "6-4 (7/5) " * 2000,
 ])
-def test_patterns_run_in_linear_time(text):
-    start = time.perf_counter()
-    for rule in date_rules():
-        for position in range(0, len(text), 7):
-            rule.pattern.match(text, position)
-    assert time.perf_counter() - start < 5
+def test_long_repetitive_input_is_read_whole(text):
+    # How the time grows with the length is measured by benchmarks/normalization_scaling.py, not here.
+    spoken = normalize_sentence((Piece(text),)).spoken
+    assert spoken and not any(character.isdigit() for character in spoken)
