@@ -5,7 +5,8 @@ word list derived from CMUdict.
 Rule for a token in capitals that no table knows (documented in the README):
 - in a run of two or more words in capitals (a headline, subheading or dateline) it is a word if CMUdict has it
   as one, or if it has five or more letters and can be pronounced; otherwise it is spelled;
-- alone among lower-case words, a CMUdict word is a stressed word ("There WAS a way") and is read in lower case;
+- alone among lower-case words, a common short word (a table) or a CMUdict word of five letters or more is a
+  stressed word ("There WAS a way") and is read in lower case; a dateline's first word is read as a word;
 - anything else of four letters or fewer, or that cannot be pronounced, is spelled and flagged; a longer word
   that can be pronounced is read as a word and flagged.
 """

@@ -10,10 +10,7 @@ from pipeline.stages.normalize.capitals import read_capitals, spell
 from pipeline.stages.normalize.rule import Reading  # noqa: F401  (readers may return one)
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
-    ACRONYMS,
     ADDRESS_WORDS,
-    CURRENCIES,
-    INITIALISMS,
     MONTH_ABBREVIATIONS,
     MONTHS,
     NAME_SUFFIXES,
@@ -22,11 +19,8 @@ from pipeline.stages.normalize.tables import (
     PLACE_ABBREVIATIONS,
     PLACE_WORDS,
     ROMAN_COUNTERS,
-    SCALES,
-    SPOKEN_LETTERS,
     SYMBOL_WORDS,
     TITLES,
-    TIME_ZONES,
     UNITS,
     WORD_ONSETS,
 )
@@ -177,30 +171,6 @@ def iso_date(match: re.Match[str]) -> str:
     return f"{MONTHS[month - 1]} {n.ordinal(day)}, {n.year(year)}"
 
 
-def month_day(match: re.Match[str]) -> str:
-    """"Dec. 14", "December 14, 2025": month, ordinal day, year."""
-    spoken = f"{month_name(match['month'])} {n.ordinal(int(match['day']))}"
-    return spoken + (f", {n.year(int(match['year']))}" if match["year"] else "")
-
-
-def day_month(match: re.Match[str]) -> str:
-    # American newsreading says "14 December 2025" the way it says "December 14, 2025".
-    """"14 December 2025", read the American way."""
-    return month_day(match)
-
-
-def date_range(match: re.Match[str]) -> str:
-    """"Oct. 22-24", "Aug. 31-Sept. 2"."""
-    start = f"{month_name(match['month'])} {n.ordinal(int(match['day']))}"
-    end_month = f"{month_name(match['month2'])} " if match["month2"] else ""
-    return f"{start} to {end_month}{n.ordinal(int(match['day2']))}"
-
-
-def month_year(match: re.Match[str]) -> str:
-    """"September 2026"."""
-    return f"{month_name(match['month'])} {n.year(int(match['year']))}"
-
-
 def numeric_date_rule(order: str) -> Callable[[re.Match[str]], str]:
     """A reader for 12/14/2025 that takes the first two numbers as month/day ("mdy") or day/month ("dmy")."""
 
@@ -222,15 +192,6 @@ def _minutes(minutes: str) -> str:
     if value == 0:
         return ""
     return f" oh {n.digits(minutes[-1])}" if value < 10 else f" {n.cardinal(minutes)}"
-
-
-def clock(match: re.Match[str]) -> str:
-    """A clock time with a.m. or p.m. and an optional time zone."""
-    hour = n.cardinal(str(int(match["hour"])))
-    spoken = hour + _minutes(match["minutes"] or "00") + f" {spell(match['half'] + 'm')}"
-    if match["zone"]:
-        spoken += f" {TIME_ZONES[match['zone']]}"
-    return spoken
 
 
 def _twenty_four_hour(match: re.Match[str]) -> str:
@@ -272,12 +233,6 @@ def season(match: re.Match[str]) -> str:
     if len(second) == 2:
         return f"{n.year(int(first))} {n.cardinal(second) if second[0] != '0' else 'oh ' + n.digits(second[1])}"
     return f"{n.year(int(first))} to {n.year(int(second))}"
-
-
-def set_scores(match: re.Match[str]) -> str:
-    # Tennis and volleyball set scores in a row are read as pairs: "6-4, 6-3" is "six four, six three".
-    """Set scores in a row, read as pairs: "6-4, 6-3" is "six four, six three"."""
-    return ", ".join(" ".join(n.cardinal(side) for side in score.split("-")) for score in match.group(0).split(", "))
 
 
 def range(match: re.Match[str]) -> str:
@@ -435,15 +390,6 @@ def name_suffix(match: re.Match[str]) -> str | None:
     if not re.search(r"[A-Z][a-z'-]+$", before):
         return None
     return NAME_SUFFIXES[match["suffix"]]
-
-
-def street(match: re.Match[str]) -> str:
-    """"Main St.", "5th St.": a street."""
-    before = match["before"]
-    number = re.fullmatch(r"(\d+)(st|nd|rd|th)?", before)
-    if number:
-        before = n.ordinal(int(number[1])) if number[2] else n.cardinal(number[1])
-    return f"{before} Street"
 
 
 def dotted_initialism(match: re.Match[str]) -> str:

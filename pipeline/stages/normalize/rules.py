@@ -23,7 +23,6 @@ from pipeline.stages.normalize.tables import (
     SCALES,
     SYMBOL_WORDS,
     TITLES,
-    TIME_ZONES,
     UNITS,
 )
 
@@ -38,8 +37,6 @@ SIGNED = rf"(?<![\w.])-?{NUMBER}"
 _MONTH_NAME = rf"(?:{_alternation(MONTHS)})"
 _MONTH_SHORT = rf"(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\."
 _MONTH = rf"(?:{_MONTH_NAME}|{_MONTH_SHORT})"
-#: Before a day number a month abbreviation needs no period ("Jan 5").
-_MONTH_BEFORE_DAY = rf"(?:{_MONTH_NAME}|(?:{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)})\.?)"
 _ROMAN = r"(?=[MDCLXVI]+\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _CURRENCY = _alternation(CURRENCIES)
 _SCALE = _alternation(SCALES)
@@ -57,21 +54,14 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("url", "electronic", r(r"(?<![\w.])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|ca|gov|edu|io|co\.uk|news|info)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.I), read.url),
         Rule("hashtag", "electronic", r(r"(?<![\w&])#(?P<tag>[A-Za-z]\w*)"), read.hashtag),
         Rule("handle", "electronic", r(r"(?<![\w.])@(?P<handle>[A-Za-z_]\w*)"), read.handle),
-        Rule("phone", "telephone", r(r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])"), read.phone),
         Rule("international phone", "telephone", r(r"(?<![\w+])\+(?!1[\s.-])\d{1,3}(?:[\s.-]\d{1,5}){2,5}(?![\d-])"), read.phone),
         Rule("british phone", "telephone", r(r"(?<![\w+])0\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}(?![\w-])"), read.british_phone),
         Rule("number to call", "telephone", r(r"(?<=\s)\d{3,6}\b(?![.,]\d)"), read.number_to_call),
         Rule("service number", "telephone", r(r"(?<![\w.,$-])[2-9]11(?![\w.,]\d|\d)"), lambda m: n.digits(m.group(0))),
         Rule("number abbreviation", "abbreviation", r(rf"(?<!\w)(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s?\d)"), read.table(NUMBER_ABBREVIATIONS)),
-        Rule("saint", "abbreviation", r(r"\bSt\.(?=\s)"), lambda m: "Saint"),
         *money.rules(),
         Rule("iso date", "date", r(r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), read.iso_date),
         Rule("numeric date", "date", r(r"\b(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4}|\d{2})\b"), read.numeric_date_rule(date_order)),
-        Rule("date range", "date", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)\s?[-–]\s?(?:(?P<month2>{_MONTH_BEFORE_DAY})\s)?(?P<day2>[0-3]?\d)\b(?![,.]?\s?\d)"), read.date_range),
-        Rule("month day", "date", r(rf"\b(?P<month>{_MONTH_BEFORE_DAY})\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.month_day),
-        Rule("day month", "date", r(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>{_MONTH})(?:,?\s(?P<year>(?:1[0-9]|20)\d{{2}})\b)?"), read.day_month),
-        Rule("month year", "date", r(rf"\b(?P<month>{_MONTH})\s(?P<year>(?:1[0-9]|20)\d{{2}})\b"), read.month_year),
-        Rule("clock", "time", r(rf"\b(?P<hour>[01]?\d)(?:[:.](?P<minutes>[0-5]\d))?\s?(?P<half>[aApP])\.?\s?[mM]\.?(?![\w])(?:\s(?P<zone>{_alternation(TIME_ZONES)})\b)?"), read.clock),
         Rule("race time", "time", r(r"\b(?:(?P<hours>\d{1,2}):)?(?P<minutes>\d{1,2}):(?P<seconds>[0-5]\d)(?:\.(?P<fraction>\d{1,3}))?\b"), read.race_time_or_clock),
         Rule("feet and inches", "measure", r(r"\b(?P<feet>\d{1,2})\s?(?:ft|')\s?(?P<inches>\d{1,2})\s?(?:in\b|\")"), read.feet_inches),
         Rule("measure", "measure", r(rf"(?P<amount>{SIGNED})(?:\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?(?P<space>\s?|-)(?P<unit>{_UNIT})(?![\w/²])(?:(?=(?P<follow>\s+[a-z])))?"), read.measure),
@@ -82,7 +72,6 @@ def rules(date_order: str = "mdy") -> tuple[Rule, ...]:
         Rule("plural number", "cardinal", r(r"(?<![\w.,])(?P<value>\d{1,3})s\b"), lambda m: n.plural(n.cardinal(m["value"]))),
         Rule("by", "measure", r(r"\b(?P<left>\d+)\s?[x×*]\s?(?P<right>\d+)\b"), lambda m: f"{n.cardinal(m['left'])} by {n.cardinal(m['right'])}"),
         Rule("times", "measure", r(rf"(?<![\w.])(?P<amount>{NUMBER})[x×](?=\s+[a-z])"), lambda m: f"{n.number(m['amount'])} times"),
-        Rule("set scores", "score", r(r"(?<![\w.,-])\d{1,2}-\d{1,2}(?:,\s\d{1,2}-\d{1,2})+(?![\w-])"), read.set_scores),
         Rule("range", "range", r(rf"(?P<low>(?<![\w.,-]){NUMBER})\s?[-–]\s?(?P<high>{NUMBER})(?![\w-])"), read.range),
         Rule("ordinal", "ordinal", r(r"\b(?P<value>\d{1,3}(?:,\d{3})*|\d+)(?:st|nd|rd|th)\b"), read.ordinal),
         Rule("mixed fraction", "fraction", r(r"\b(?P<whole>\d+)\s+(?P<top>\d+)/(?P<bottom>\d+)\b"), read.mixed_fraction),
