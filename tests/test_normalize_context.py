@@ -205,3 +205,46 @@ The AIG and FA Cup at 10.38 a.m. => The Eh I G and F Eh Cup at ten thirty-eight 
 @pytest.mark.parametrize("written, spoken", ISSUE_PATTERNS)
 def test_the_patterns_real_copy_uses(written, spoken):
     assert normalize_text(written) == spoken
+
+
+#: Readings a review of the rebuilt normalizer found wrong, fixed by general rules.
+REVIEWED = cases("""
+KPMG FINED OVER AUDIT => K P M G Fined Over Audit
+TV STAR DIES => T V Star Dies
+He has an MBA from MIT. => He has an M B Eh from M I T.
+KYIV, Ukraine (AP) — Drones hit a depot. => Kyiv, Ukraine (Eh P), Drones hit a depot.
+JOIN US FOR THE PARADE => Join Us For The Parade
+US AND CHINA AGREE => U S And China Agree
+OTTAWA TO SPEND $4.5-BILLION ON DEFENCE => Ottawa To Spend four point five billion dollars On Defence
+BBC TO AXE £3.8BN PROJECT => B B C To Axe three point eight billion pounds Project
+RATES RISE TO 5 PER CENT => Rates Rise To five percent
+SNOW TO HIT 20 CM => Snow To Hit twenty centimeters
+The world No.1 lost. => The world number one lost.
+Yields of 4.25%-4.5%. => Yields of four point two five to four point five percent.
+He attended Sunday Mass. => He attended Sunday Mass.
+She grew up on the Isle of Man. => She grew up on the Isle of Man.
+It moved to Calif. last year. => It moved to California last year.
+A 1-in-100-year flood. => A one-in one hundred-year flood.
+The ratio is 3:1. => The ratio is three to one.
+Rated 4.5/5. => Rated four point five out of five.
+Version 1.2.3 shipped. => Version one point two point three shipped.
+Between 1939-45 it grew. => Between nineteen thirty-nine and forty-five it grew.
+A 50-50 chance. => A fifty-fifty chance.
+It was 30 C in Toronto. => It was thirty degrees Celsius in Toronto.
+Only 5 min left. => Only five minutes left.
+Highway 401 closed. => Highway four oh one closed.
+EVs are selling well. => E V's are selling well.
+NICE approved it. => Nice approved it.
+""")
+
+
+@pytest.mark.parametrize("written, spoken", REVIEWED)
+def test_readings_a_review_found(written, spoken):
+    assert normalize_text(written) == spoken
+
+
+def test_flags_cover_mixed_codes_and_places_read_without_context():
+    text = "The F35 moved to Calif. in May."
+    normalized = normalize_sentence((Piece(text),))
+    assert [(text[p.char_start:p.char_end], p.flag) for p in normalized.flags] == [
+        ("F35", "letters and digits mixed"), ("Calif.", "state or province with no place before it")]

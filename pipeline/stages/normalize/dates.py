@@ -326,6 +326,8 @@ def season(match: Match) -> str | None:
     else:
         short = n.cardinal(written)
     joiner = " " if second - first == 1 and len(written) < 4 else " to "
+    if joiner == " to " and re.search(r"\bbetween\s$", match.string[max(0, match.start() - 9) : match.start()], re.I):
+        joiner = " and "  # "between 1939-45"
     return f"{prefix}{n.year(first)}{joiner}{short}"
 
 

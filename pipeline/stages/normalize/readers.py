@@ -26,7 +26,7 @@ from pipeline.stages.normalize.tables import (
 )
 
 #: Units that are also ordinary words or letters: only read as units when nothing word-like follows.
-_AMBIGUOUS_UNITS = {"in", "t", "C", "F", "V", "W", "min", "mi", "ha", "yd", "sec", "cal", "ms"}
+_AMBIGUOUS_UNITS = {"in", "t", "V", "W", "mi", "ha", "yd", "sec", "cal", "ms"}
 _SEPARATORS = re.compile(r"[./\-_:@?=&#+~%]")
 
 
@@ -143,6 +143,10 @@ def measure(match: re.Match[str]) -> str | None:
     after = match.string[match.end() : match.end() + 40]
     following = re.match(r"\s+([A-Za-z]+|\S)", after)
     next_word = following[1] if following else ""
+    if unit in _AMBIGUOUS_UNITS and after.startswith("-"):
+        return None  # "a 1-in-100-year flood"
+    if unit in ("C", "F") and match["space"] and next_word[:1].isupper():
+        return None  # "grade 3 C Block"
     if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
         return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
     upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
@@ -236,8 +240,37 @@ def season(match: re.Match[str]) -> str:
 
 
 def range(match: re.Match[str]) -> str:
-    """A range or a score: "10-15" is "ten to fifteen"."""
-    return f"{n.number(match['low'])} to {n.number(match['high'])}"
+    """A range: "10-15" is "ten to fifteen", "between 1939-45" "between ... and ...", "50-50" fifty-fifty."""
+    low, high = n.number(match["low"]), n.number(match["high"])
+    if match["low"] == match["high"]:
+        return f"{low}-{high}"
+    joiner = "and" if re.search(r"\bbetween\s$", match.string[max(0, match.start() - 9) : match.start()], re.I) else "to"
+    return f"{low} {joiner} {high}"
+
+
+def ratio(match: re.Match[str]) -> str:
+    """"3:1" three to one; "4.5/5" four point five out of five."""
+    joiner = "out of" if match["out_of"] else "to"
+    return f"{n.number(match['left'])} {joiner} {n.number(match['right'])}"
+
+
+def ratio_if_licensed(match: re.Match[str]) -> str | None:
+    """"3:1" only with a single digit after the colon (else a clock time); "4.5/5" only with a decimal or a
+    word of rating before it (else a fraction or a date)."""
+    if match["to"]:
+        return ratio(match) if len(match["right"]) == 1 else None
+    rated = re.search(r"\b(?:rated|rating|scored|score|scores|marks?|stars?)\s$", match.string[max(0, match.start() - 8) : match.start()], re.I)
+    return ratio(match) if "." in match["left"] or rated else None
+
+
+def version(match: re.Match[str]) -> str:
+    """A version number "1.2.3": one point two point three."""
+    return " point ".join(n.cardinal(part) for part in match.group().split("."))
+
+
+def route_number(match: re.Match[str]) -> str:
+    """A highway or route number as said on air: "Highway 401" four oh one, "Route 66" sixty-six."""
+    return f"{match['road']} {code_number(match['number'])}"
 
 
 def ordinal(match: re.Match[str]) -> str:
@@ -368,7 +401,7 @@ def designator(match: re.Match[str]) -> str:
 _AFTER_PLACE = re.compile(r"[A-Z][\w'’.-]*,\s$")
 
 
-def place_abbreviation(match: re.Match[str]) -> str | None:
+def place_abbreviation(match: re.Match[str]) -> str | Reading | None:
     """A state or province: after "Place, " always; elsewhere only when the abbreviation is not also a word
     ("Sunday Mass.", "the Isle of Man." stay words)."""
     written = match.group()
@@ -376,7 +409,7 @@ def place_abbreviation(match: re.Match[str]) -> str | None:
         return PLACE_ABBREVIATIONS[written]
     if written in PLACE_WORDS:
         return None
-    return PLACE_ABBREVIATIONS[written]
+    return Reading(PLACE_ABBREVIATIONS[written], "state or province with no place before it")
 
 
 def title(match: re.Match[str]) -> str:
