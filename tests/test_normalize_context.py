@@ -248,3 +248,11 @@ def test_flags_cover_mixed_codes_and_places_read_without_context():
     normalized = normalize_sentence((Piece(text),))
     assert [(text[p.char_start:p.char_end], p.flag) for p in normalized.flags] == [
         ("F35", "letters and digits mixed"), ("Calif.", "state or province with no place before it")]
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("Theresa May 10 years ago said no.", "Theresa May ten years ago said no."),
+    ("On May 10 officials said so.", "On May tenth officials said so."),
+])
+def test_a_month_name_before_a_count_is_not_a_date(written, spoken):
+    assert normalize_text(written) == spoken

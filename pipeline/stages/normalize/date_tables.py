@@ -95,3 +95,8 @@ FRACTION_SUFFIXES = ("st", "nd", "rd", "th", "rds", "ths", "nds", "sts")
 #: Denominators a newsroom writes as fractions ("2/3", "5/8"): any other slash pair of small numbers is
 #: read as two numbers ("9/11", "24/7") unless "of" follows ("1/7 of the budget").
 FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
+
+#: Nouns after "May 10" that make the number a count, not a day ("Theresa May 10 years ago").
+COUNTED_AFTER_DAY = frozenset("""
+years days weeks months hours minutes seconds decades times
+""".split())

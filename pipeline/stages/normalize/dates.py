@@ -202,8 +202,12 @@ def us_day_range(match: Match) -> str | None:
 
 
 def month_day(match: Match) -> str | None:
-    """"Oct. 3", "SEPT. 12", "jan. 15", "july 25 2012": month, ordinal day, year."""
+    """"Oct. 3", "SEPT. 12", "jan. 15", "july 25 2012": month, ordinal day, year; not "Theresa May 10 years
+    ago", where a counted noun follows the number."""
     if not _valid_day(match["day"]) or _lower_ambiguous(match["month"], match["year"]):
+        return None
+    following = re.match(r"\s+([a-z]+)", _text_after(match))
+    if not match["year"] and following and (following[1] in t.COUNTED_AFTER_DAY or following[1] in t.QUANTITY_WORDS):
         return None
     return f"{month_name(match['month'])} {n.ordinal(int(match['day']))}{_year_part(match)}"
 
