@@ -13,6 +13,7 @@ from pipeline.stages.normalize.tables import (
     CURRENCIES,
     CURRENCY_WORDS,
     DISTANCE_CONTEXT,
+    EXCHANGE_WORDS,
     NOT_A_NOUN,
     RATE_PERIODS,
     SCALE_ABBREVIATIONS,
@@ -31,10 +32,6 @@ _SCALE = _alternation(SCALES)
 _PER = _alternation(RATE_PERIODS)
 #: Words before an amount after which the amount describes a noun ("a $10 fee", "the $410 million mission").
 _DETERMINER = r"(?P<article>\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Tt]his|[Tt]hat)\s)?"
-
-
-#: Words after a price that make it an exchange rate, read as a decimal ("$1.24 against the dollar").
-_EXCHANGE_WORDS = frozenset({"against", "versus", "vs"})
 
 
 def _minor_and_major(amount: str) -> tuple[str, int, int] | None:
@@ -81,7 +78,7 @@ def money(match: re.Match[str]) -> str:
         return f"{match['article'] or ''}{spoken} {RATE_PERIODS[match['per']]}"
     article, following = match["article"], match["next"]
     hyphenated = bool(match["scale"]) and match.string[match.start("scale") - 1] == "-"
-    if upper is None and following in _EXCHANGE_WORDS and not scale:
+    if upper is None and following in EXCHANGE_WORDS and not scale:
         return (article or "") + f"{n.decimal(amount)} {CURRENCIES[currency][1]}"  # "$1.24 against the euro"
     # Headlines drop their articles ("Police seize $1.2M jewelry haul"): read them as if the article were there.
     headline = not re.search(r"[.!?][\"')\]]*\s*$", match.string[-8:])

@@ -10,11 +10,16 @@ from pipeline.stages.normalize.capitals import read_capitals, spell
 from pipeline.stages.normalize.rule import Reading  # noqa: F401  (readers may return one)
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
+    AMBIGUOUS_UNITS,
+    CALL_VERBS,
+    DIMENSION_WORDS,
     ADDRESS_WORDS,
     MONTH_ABBREVIATIONS,
     MONTHS,
     NAME_SUFFIXES,
     NOT_A_NOUN,
+    NOT_NOUN_ENDINGS,
+    NUMERALS_THAT_ARE_WORDS,
     PARTIES,
     PLACE_ABBREVIATIONS,
     PLACE_WORDS,
@@ -25,8 +30,6 @@ from pipeline.stages.normalize.tables import (
     WORD_ONSETS,
 )
 
-#: Units that are also ordinary words or letters: only read as units when nothing word-like follows.
-_AMBIGUOUS_UNITS = {"in", "t", "V", "W", "mi", "ha", "yd", "sec", "cal", "ms"}
 _SEPARATORS = re.compile(r"[./\-_:@?=&#+~%]")
 
 
@@ -101,7 +104,7 @@ def british_phone(match: re.Match[str]) -> str:
     return ", ".join(" ".join("oh" if d == "0" else n.digits(d) for d in group) for group in groups)
 
 
-_CALL_VERB = re.compile(r"\b(?:call|dial|ring|phone|text|calling|dialling|dialing)\s$", re.IGNORECASE)
+_CALL_VERB = re.compile(rf"\b(?:{'|'.join(CALL_VERBS)})\s$", re.IGNORECASE)
 
 
 def number_to_call(match: re.Match[str]) -> str | None:
@@ -120,12 +123,8 @@ def feet_inches(match: re.Match[str]) -> str:
     return f"{n.cardinal(feet)} {'foot' if feet == '1' else 'feet'} {n.cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
 
 
-#: Words after an ambiguous unit that make it a measure: "14 in deep", "3 m wide".
-_DIMENSION_WORDS = frozenset("long wide tall high deep thick across of".split())
 
 
-#: Endings of words that describe rather than name ("typical", "higher"): not the noun an amount describes.
-_NOT_NOUN_ENDINGS = ("ical", "ous", "ive", "able", "ible", "ly", "ful", "less")
 
 
 def looks_like_noun(word: str) -> bool:
@@ -134,7 +133,7 @@ def looks_like_noun(word: str) -> bool:
         return False
     if word.isupper():
         return len(word) >= 2  # "the $250-million BRT line"
-    return word.islower() and not word.endswith(_NOT_NOUN_ENDINGS)
+    return word.islower() and not word.endswith(NOT_NOUN_ENDINGS)
 
 
 def measure(match: re.Match[str]) -> str | None:
@@ -143,11 +142,11 @@ def measure(match: re.Match[str]) -> str | None:
     after = match.string[match.end() : match.end() + 40]
     following = re.match(r"\s+([A-Za-z]+|\S)", after)
     next_word = following[1] if following else ""
-    if unit in _AMBIGUOUS_UNITS and after.startswith("-"):
+    if unit in AMBIGUOUS_UNITS and after.startswith("-"):
         return None  # "a 1-in-100-year flood"
     if unit in ("C", "F") and match["space"] and next_word[:1].isupper():
         return None  # "grade 3 C Block"
-    if unit in _AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in _DIMENSION_WORDS:
+    if unit in AMBIGUOUS_UNITS and match["space"] and next_word and next_word.lower() not in DIMENSION_WORDS:
         return None  # "5 in the morning", "Number 10 in May", "3 m from": not a measure after all
     upper = f" to {n.number(match['upper'])}" if match["upper"] else ""
     before = match.string[max(0, match.start() - 8) : match.start()]
@@ -476,6 +475,6 @@ def counted_if_counter(match: re.Match[str]) -> str:
     """A Roman numeral after a counting word, or one that cannot be an ordinary word."""
     numeral, word = match["numeral"], match["word"]
     # After a counting word any numeral counts; after another capitalized word only numerals that cannot be words.
-    if word in ROMAN_COUNTERS or (len(numeral) >= 2 and numeral not in {"MIX", "DC", "CD", "MD", "CV", "DIV", "LI", "MI", "DI", "CI", "VI"}):
+    if word in ROMAN_COUNTERS or (len(numeral) >= 2 and numeral not in NUMERALS_THAT_ARE_WORDS):
         return _counted(match)
     return match.group(0)

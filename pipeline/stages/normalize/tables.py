@@ -265,3 +265,16 @@ DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "e
 FRACTION_WORDS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 UNICODE_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅛": "1/8",
                      "⅜": "3/8", "⅝": "5/8", "⅞": "7/8"}
+
+#: Units that are also ordinary words or letters: read as units only at the end or before a dimension word.
+AMBIGUOUS_UNITS = frozenset({"in", "t", "V", "W", "mi", "ha", "yd", "sec", "cal", "ms"})
+#: Words after an ambiguous unit that make it a measure: "14 in deep", "3 m wide".
+DIMENSION_WORDS = frozenset("long wide tall high deep thick across of".split())
+#: Endings of words that describe rather than name ("typical"): not the noun an amount describes.
+NOT_NOUN_ENDINGS = ("ical", "ous", "ive", "able", "ible", "ly", "ful", "less")
+#: Words after a price that make it an exchange rate, read as a decimal ("$1.24 against the dollar").
+EXCHANGE_WORDS = frozenset({"against", "versus", "vs"})
+#: Verbs before a short number that make it a number to call ("call 101").
+CALL_VERBS = ("call", "dial", "ring", "phone", "text", "calling", "dialling", "dialing")
+#: Roman-numeral letter groups that are also words or initialisms: counted only after a counting word.
+NUMERALS_THAT_ARE_WORDS = frozenset({"MIX", "DC", "CD", "MD", "CV", "DIV", "LI", "MI", "DI", "CI", "VI"})
