@@ -26,7 +26,6 @@ _spec.loader.exec_module(newsroom_eval)
 KNOWN_MISSES = {
     "Schools in the region will remain closed Thursday": "the domain is split into two words, 'avalon schools'; "
     "only the joined reading was written down",
-    "It is moving at roughly 62,000 mph": "'one hundred thousand ... an hour' mixes the two accepted readings",
 }
 
 

@@ -142,7 +142,7 @@ def rules() -> tuple[Rule, ...]:
         Rule("cents", "money", r(rf"(?<![\w.])(?P<amount>{NUMBER})\s?¢"), cents),
         Rule("pence", "money", r(r"(?<![\w.£$€])(?P<amount>\d+(?:\.\d)?)p\b(?!\.\w)"), pence),
         Rule("percent", "measure", r(
-            rf"(?P<amount>(?<![\w.])-?{NUMBER})(?:%?\s?(?:-|–|to)\s?(?P<upper>{NUMBER}))?"
+            rf"(?P<amount>(?<![\w.])-?{NUMBER})(?:(?:%?\s?[-–]|\s?to)\s?(?P<upper>{NUMBER}))?"
             r"(?:\s?%|(?i:pc)\b|\s?(?i:per\s?cent)\b)"), percent),
         Rule("rate", "measure", r(rf"(?<![\w./])(?P<amount>{NUMBER})/(?P<per>{_PER})\b(?!/)"), rate),
         Rule("magnitude", "cardinal", r(

@@ -88,7 +88,8 @@ def url(match: re.Match[str]) -> str:
 
 def _camel_words(text: str) -> str:
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_A-Za-z]+", text)
-    return " ".join(n.cardinal(word) if word.isdigit() else word for word in words)
+    return " ".join(n.cardinal(word) if word.isdigit() else read_capitals(word).spoken if len(word) > 1 and word.isupper()
+                    else spell(word) if len(word) == 1 and word.isupper() else word for word in words)
 
 
 def phone(match: re.Match[str]) -> str:

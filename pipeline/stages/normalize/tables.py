@@ -146,11 +146,11 @@ RATE_PERIODS = {
 
 #: Units after a number: written form to (singular, plural).
 UNITS = {
-    "km/h": ("kilometer an hour", "kilometers an hour"), "kph": ("kilometer an hour", "kilometers an hour"),
-    "mph": ("mile an hour", "miles an hour"), "KG": ("kilogram", "kilograms"), "KM": ("kilometer", "kilometers"),
+    "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour"), "KG": ("kilogram", "kilograms"), "KM": ("kilometer", "kilometers"),
     "Kg": ("kilogram", "kilograms"), "kgs": ("kilogram", "kilograms"), "mbps": ("megabit per second", "megabits per second"),
     "kbps": ("kilobit per second", "kilobits per second"), "gbps": ("gigabit per second", "gigabits per second"),
-    "Mbit/s": ("megabit per second", "megabits per second"), "MPH": ("mile an hour", "miles an hour"), "m/s": ("meter per second", "meters per second"),
+    "Mbit/s": ("megabit per second", "megabits per second"), "MPH": ("mile per hour", "miles per hour"), "m/s": ("meter per second", "meters per second"),
     "km": ("kilometer", "kilometers"), "m": ("meter", "meters"), "cm": ("centimeter", "centimeters"),
     "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "in": ("inch", "inches"),
     "yd": ("yard", "yards"), "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
