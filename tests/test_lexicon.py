@@ -35,6 +35,9 @@ def spoken(lex: Lexicon, sentence: str) -> str:
         ((Entry("Reading", "redding", case_sensitive=True),), "Reading is reading", "redding is reading"),
         # longest match first
         ((Entry("York", "yawk"), Entry("New York", "noo york")), "New York and York", "noo york and yawk"),
+        # a part-word match that loses to an overlapping entry does not hide a later one
+        ((Entry("ab", "<0>", whole_word=False), Entry("abc", "<1>"), Entry("c a", "<2>", whole_word=False)),
+         "abc ab", "<1> <0>"),
         # replaced text is never re-matched, even when a replacement contains another entry's word
         ((Entry("Leicester", "lester"), Entry("lester", "WRONG")), "Leicester City", "lester City"),
         # phrases match across any white space

@@ -200,8 +200,12 @@ class Matcher:
                     found.append((match.start(), match.end(), entry))
                     break  # candidates are longest first
         if self._others is not None:
-            for match in self._others.finditer(sentence):
+            # Every start position, not finditer's non-overlapping run: a match that loses to an overlapping
+            # whole-word entry must not hide a later one ("abc ab" with "c a" and "ab").
+            position = 0
+            while (match := self._others.search(sentence, position)) is not None:
                 found.append((match.start(), match.end(), self.others[match.lastindex - 1]))
+                position = match.start() + 1
         found.sort(key=lambda item: (item[0], item[0] - item[1], self._priority[item[2]]))
         chosen: list[tuple[int, int, Entry]] = []
         for start, end, entry in found:
