@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,7 @@ from pipeline.stages.report import (
     report_json,
 )
 from pipeline.stages.script import ScriptSentence, build_script
+from pipeline.stages.spool import PcmSpool, check_free_space
 from pipeline.stages.stitch import Stitcher, Timing
 from pipeline.stages.synthesize import synthesize_sentences
 
@@ -152,12 +153,17 @@ def render(
     try:
         voice = resolve_voice(engine, settings.voice)
         estimate = estimate_script(script, engine, voice, settings)
+        check_free_space(out.parent, estimate.seconds, engine.sample_rate, str(out))
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
-            produced = _synthesize_and_encode(
-                script, engine, voice, settings, audio_partial, outputs.scratch(out),
-                title=article.title or article.name, display_name=str(out), overlap_encoding=overlap_encoding,
-            )
+            spool = PcmSpool(lambda: outputs.scratch(out))
+            try:
+                produced = _synthesize_and_encode(
+                    script, engine, voice, settings, audio_partial, outputs.scratch(out), spool,
+                    title=article.title or article.name, display_name=str(out), overlap_encoding=overlap_encoding,
+                )
+            finally:
+                spool.close()
             info = _render_info(engine, voice, settings, lexicon)
             report = build_report(
                 source=article.name,
@@ -212,12 +218,14 @@ def _synthesize_and_encode(
     settings: RenderSettings,
     path: Path,
     scratch: Path,
+    raw: PcmSpool,
     *,
     title: str,
     display_name: str,
     overlap_encoding: bool,
 ) -> _Produced:
-    """Synthesize and stitch sentence by sentence, level the loudness, encode, check the delivered file."""
+    """Synthesize and stitch sentence by sentence, level the loudness, encode, check the delivered file; the
+    unleveled program goes to `raw` (memory, then a file beside the output), never all into memory."""
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
@@ -239,9 +247,10 @@ def _synthesize_and_encode(
 
     aim = first_aim(settings)
     if overlap_encoding:
-        raw, leveled, passes = _level_while_encoding(program(), encoder, engine.sample_rate, aim)
+        leveled, passes = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
     else:
-        raw = list(program())
+        for pcm in program():
+            raw.append(pcm)
         chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
         _encode(chunks, encoder)
         passes, whole_program = 1, (chunks, leveled)
@@ -261,9 +270,9 @@ class Delivered:
 
 
 def deliver_in_spec(
-    path: Path, scratch: Path, raw: list[bytes], encoder: Callable[[Path], StreamEncoder], rate: int,
+    path: Path, scratch: Path, raw: Sequence[bytes], encoder: Callable[[Path], StreamEncoder], rate: int,
     settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult, display_name: str,
-    whole_program: tuple[list[bytes], LoudnessResult] | None = None,
+    whole_program: tuple[Iterable[bytes], LoudnessResult] | None = None,
 ) -> Delivered:
     """Decode the encoded file at `path` and measure what a listener gets; while it misses the loudness target
     or the true-peak ceiling, encode the leveled program again into `scratch` with a correction (a plain gain
@@ -331,12 +340,12 @@ def _miss(measured: Measurement, settings: RenderSettings) -> float:
 
 
 def _level_while_encoding(
-    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim
-) -> tuple[list[bytes], LoudnessResult, int]:
+    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim, raw: PcmSpool
+) -> tuple[LoudnessResult, int]:
     """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
-    stretch, and a rendition that missed the aim is encoded again. Returns the raw program, its loudness and
-    the number of encodes."""
-    leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs)
+    stretch, and a rendition that missed the aim is encoded again from the spooled raw program. Returns the
+    loudness and the number of encodes."""
+    leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs, raw=raw)
     stream = encoder()
     try:
         for pcm in program:
@@ -348,10 +357,10 @@ def _level_while_encoding(
         stream.abort()
         raise
     if not leveler.needs_relevel(loudness):
-        return leveler.raw, loudness, 1
+        return loudness, 1
     chunks, loudness = leveler.relevel()
     _encode(chunks, encoder)
-    return leveler.raw, loudness, 2
+    return loudness, 2
 
 
 def _encode(chunks: Iterable[bytes], encoder: Callable[[], StreamEncoder]) -> None:

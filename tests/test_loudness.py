@@ -95,7 +95,7 @@ def test_level_program_without_peaks_is_a_plain_gain():
 def test_level_program_leaves_silence_alone():
     silence = [b"\0\0" * RATE] * 3
     out, result = level_program(silence, RATE, -16.0, -1.0)
-    assert out == silence and result.output_lufs == float("-inf") and result.gain_db == 0.0
+    assert list(out) == silence and result.output_lufs == float("-inf") and result.gain_db == 0.0
 
 
 @pytest.mark.parametrize("program", [

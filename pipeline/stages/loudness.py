@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -253,16 +253,17 @@ def _secant_search(loudness_at: Callable[[float], float], gain_db: float, target
 
 def level_program(
     chunks: Sequence[bytes], rate: int, target_lufs: float, ceiling_dbfs: float
-) -> tuple[list[bytes], LoudnessResult]:
+) -> tuple[Leveled, LoudnessResult]:
     """Normalize a whole program given as 16-bit PCM pieces: gain and limit it piece by piece, usually in one pass.
 
     The gain is searched on about 20 seconds of pieces spread over the whole program, then applied to all of
     them while the output is measured; the search goes on over whole passes only if the sample misjudged the
-    program. Only the sample and one piece at a time are ever held as floating point.
+    program. Only the sample and one piece at a time are ever held as floating point, and the leveled program
+    is not kept: it is made again, piece by piece, each time it is read (the limiter is deterministic).
     """
     ceiling = _encoder_ceiling(ceiling_dbfs)
     sample = pcm16_to_float(b"".join(_spread_sample(chunks, round(GAIN_SAMPLE_SECONDS * rate))))
-    best: tuple[float, _Pass] | None = None  # only the pass nearest the target keeps its output
+    best: tuple[float, _Pass] | None = None  # the pass nearest the target
 
     def loudness_at(gain_db: float) -> float:
         nonlocal best
@@ -277,35 +278,47 @@ def level_program(
     gain_db, leveled = best
     peak_db = 20 * math.log10(leveled.peak) if leveled.peak > 0 else -math.inf
     gain_db = gain_db if math.isfinite(leveled.lufs) else 0.0
-    return leveled.chunks, LoudnessResult(leveled.lufs, peak_db, gain_db, leveled.limited)
+    return Leveled(chunks, gain_db, ceiling), LoudnessResult(leveled.lufs, peak_db, gain_db, leveled.limited)
+
+
+class Leveled:
+    """A program's pieces with a gain and the true-peak limiter applied, made as they are read."""
+
+    def __init__(self, chunks: Sequence[bytes], gain_db: float, ceiling: float) -> None:
+        self.chunks, self.gain_db, self.ceiling = chunks, gain_db, ceiling
+
+    def __iter__(self) -> Iterator[bytes]:
+        factor = 10 ** (self.gain_db / 20)
+        for chunk in self.chunks:
+            yield float_to_pcm16(limit_true_peak(pcm16_to_float(chunk) * factor, self.ceiling)[0])
 
 
 @dataclass(frozen=True)
 class _Pass:
-    """One leveling pass over a program: its pieces, whether any was limited, its true peak and loudness."""
+    """One leveling pass over a program: whether any piece was limited, its true peak and loudness."""
 
-    chunks: list[bytes]
     limited: bool
     peak: float
     lufs: float
 
 
 def _gain_and_limit(chunks: Sequence[bytes], rate: int, gain_db: float, ceiling: float) -> _Pass:
-    """Gain and limit every piece, measuring the output as it is made."""
+    """Gain and limit every piece, measuring the output as it is made (and keeping none of it)."""
     meter = LoudnessMeter(rate)
-    out, limited, peak = [], False, 0.0
+    limited, peak = False, 0.0
     for chunk in chunks:
         leveled, chunk_limited, chunk_peak = limit_true_peak(pcm16_to_float(chunk) * 10 ** (gain_db / 20), ceiling)
         limited |= chunk_limited
         peak = max(peak, chunk_peak)
         meter.add(leveled)
-        out.append(float_to_pcm16(leveled))
-    return _Pass(out, limited, peak, meter.lufs())
+    return _Pass(limited, peak, meter.lufs())
 
 
 def _spread_sample(chunks: Sequence[bytes], frames: int) -> list[bytes]:
     """Pieces taken evenly from all over the program, about `frames` samples in all (all of a short one)."""
-    share = min(1.0, frames / max(1, sum(len(chunk) for chunk in chunks) // 2))
+    total = getattr(chunks, "nbytes", None)
+    total = sum(len(chunk) for chunk in chunks) if total is None else total
+    share = min(1.0, frames / max(1, total // 2))
     taken, seen, sample = 0, 0, []
     for chunk in chunks:
         seen += len(chunk) // 2
@@ -415,14 +428,15 @@ class StreamingLeveler:
     """
 
     def __init__(self, rate: int, target_lufs: float, ceiling_dbfs: float, *, warmup_seconds: float = 20.0,
-                 tolerance_lu: float = 0.5) -> None:
+                 tolerance_lu: float = 0.5, raw: MutableSequence[bytes] | None = None) -> None:
         self.rate = rate
         self.target_lufs = target_lufs
         self.ceiling_dbfs = ceiling_dbfs
         self.tolerance_lu = tolerance_lu
         self._ceiling = _encoder_ceiling(ceiling_dbfs)
         self._warmup_frames = round(warmup_seconds * rate)
-        self._raw: list[bytes] = []
+        # Where the unleveled program is kept for a second pass: a PcmSpool on disk for a render, a list in tests.
+        self._raw: MutableSequence[bytes] = [] if raw is None else raw
         self._meter = LoudnessMeter(rate)  # measures the output as it goes: nothing leveled is kept
         self._pending: list[np.ndarray] = []
         self._gain_db: float | None = None
@@ -473,10 +487,10 @@ class StreamingLeveler:
         return abs(result.output_lufs - self.target_lufs) > self.tolerance_lu or result.output_true_peak_dbfs > self.ceiling_dbfs
 
     @property
-    def raw(self) -> list[bytes]:
+    def raw(self) -> MutableSequence[bytes]:
         """Every piece of the unleveled program so far, as it came in."""
         return self._raw
 
-    def relevel(self) -> tuple[list[bytes], LoudnessResult]:
+    def relevel(self) -> tuple[Leveled, LoudnessResult]:
         """The whole audio normalized as one program, for a second encode."""
         return level_program(self._raw, self.rate, self.target_lufs, self.ceiling_dbfs)
