@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch bench-soak bench-newsroom bench-scaling venv wheel-check clean
+.PHONY: demo test bench bench-batch bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-newsroom: $(STAMP)
 
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/normalization_scaling.py
+
+bench-long: $(STAMP)
+	$(BIN)/python benchmarks/long_render.py
 
 # The wheel a user installs, in a fresh virtual environment, renders the sample: a package file left out of
 # the wheel fails here instead of on a user's machine.

@@ -21,7 +21,9 @@ FORMAT_ARGUMENTS = {
     "ogg": ["-c:a", "libopus", "-ar", "48000", "-f", "ogg"],
     "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
 }
-_QUEUE_CHUNKS = 4096
+#: Pieces (about a sentence each) waiting for ffmpeg: enough to keep it busy while synthesis goes on, few enough
+#: that a program read back from the spool faster than ffmpeg encodes it does not pile up in memory.
+_QUEUE_CHUNKS = 64
 _DECODE_AHEAD_BLOCKS = 4
 
 

@@ -14,9 +14,9 @@ from typing import BinaryIO
 from pipeline.errors import ExportError
 from pipeline.files import write_error
 
-#: Audio kept in memory before the spool moves to a file (about 19 minutes of 22 kHz speech): an article never
+#: Audio kept in memory before the spool moves to a file (about 6 minutes of 22 kHz speech): most articles never
 #: touches the disk for it, a book does.
-MEMORY_LIMIT_BYTES = 48 * 1024 * 1024
+MEMORY_LIMIT_BYTES = 16 * 1024 * 1024
 #: Besides the spool, room for the encoded file, a corrected encode of it and the report, as a share of the spool.
 ENCODED_SHARE = 0.2
 #: Free space always left for the rest of the system.
