@@ -52,6 +52,8 @@ from pipeline.stages.stitch import Stitcher, Timing
 from pipeline.stages.synthesize import synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
+#: The longest rendition made without being asked: an estimate above this many minutes is refused (--max-minutes).
+DEFAULT_MAX_MINUTES = 1440
 #: Encodes beyond the first that may be spent bringing a delivered file into spec.
 DELIVERY_PASSES = 2
 #: How much further below the ceiling to aim than a delivered peak overshot it.
@@ -112,6 +114,14 @@ def estimate_script(
     return make_estimate(seconds)
 
 
+def check_length(article: Article, estimate: Estimate, max_minutes: float) -> None:
+    """Refuse, before any synthesis, an article whose estimate is longer than `max_minutes`."""
+    if estimate.seconds > max_minutes * 60:
+        raise InputError(f"{article.name}: estimated {estimate.seconds / 60:,.0f} minutes, longer than the "
+                         f"{max_minutes:g}-minute limit; give --max-minutes {math.ceil(estimate.seconds / 60)} "
+                         "(or max_minutes in the config) to render it")
+
+
 def check_settings(settings: RenderSettings) -> None:
     """Refuse settings no engine can use."""
     if settings.format not in FORMATS:
@@ -132,12 +142,14 @@ def render(
     report_extra: dict | None = None,
     overlap_encoding: bool = True,
     force: bool = False,
+    max_minutes: float = DEFAULT_MAX_MINUTES,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
     `force` replaces the report and captions of another rendition of the same stem (another format) in the
-    folder, which are otherwise refused. With `overlap_encoding` ffmpeg encodes on a second core while
+    folder, which are otherwise refused. An article whose estimate is longer than `max_minutes` is refused
+    before any synthesis. With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -153,6 +165,7 @@ def render(
     try:
         voice = resolve_voice(engine, settings.voice)
         estimate = estimate_script(script, engine, voice, settings)
+        check_length(article, estimate, max_minutes)
         check_free_space(out.parent, estimate.seconds, engine.sample_rate, str(out))
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)

@@ -541,3 +541,29 @@ def test_without_a_home_directory_the_cache_is_asked_for_in_one_line(corpus, mon
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     with pytest.raises(UsageError, match="give --cache-dir"):
         run_batch(config(corpus, cache_dir=None))
+
+
+def test_an_article_longer_than_max_minutes_fails_alone(corpus):
+    (corpus / "in" / "long.md").write_text((Path(__file__).parent / "fixtures" / "heldout" /
+                                            "h12-investigation-tutoring-program.md").read_text(encoding="utf-8"))
+    result = run_batch(config(corpus, max_minutes=1.5))
+    assert statuses(result)["long.md"] == "failed"
+    assert "longer than the 1.5-minute limit" in [o.reason for o in result.outcomes if o.source == "long.md"][0]
+    assert {status for source, status in statuses(result).items() if source != "long.md"} == {"rendered"}
+    assert not (corpus / "out" / "long.wav").exists()
+
+
+def test_config_file_and_option_set_max_minutes(corpus):
+    from pipeline.cli.batch import batch_config
+
+    config_file = corpus / "batch.toml"
+    config_file.write_text('input = "in"\nmax_minutes = 90\n')
+    config, _ = batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))
+    assert config.max_minutes == 90
+    config, _ = batch_config(build_parser().parse_args(["batch", "--config", str(config_file), "--max-minutes", "5"]))
+    assert config.max_minutes == 5
+    config, _ = batch_config(build_parser().parse_args(["batch", "in"]))
+    assert config.max_minutes == 1440
+    config_file.write_text('input = "in"\nmax_minutes = 0\n')
+    with pytest.raises(UsageError, match="max_minutes must be greater than 0"):
+        batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))

@@ -41,14 +41,14 @@ LABEL = re.compile(r"^Estimated (\d+) minutes?$")
 # What each command's help must offer; a command missing here still has its parser's own options checked.
 EXPECTED_OPTIONS = {
     "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json",
-               "--force"],
+               "--force", "--max-minutes"],
     "split": ["ARTICLE", "--json"],
     "script": ["ARTICLE", "--lexicon", "--json", "--explain", "--flag"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
     "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
     "batch": ["INPUT_DIR", "-o", "--out", "--lexicon", "--jobs", "--config", "--dry-run", "--log", "--feed", "--prune",
-              "--date-order", "--pause", "--cache-dir"],
+              "--date-order", "--pause", "--cache-dir", "--max-minutes"],
 }
 
 
@@ -811,3 +811,24 @@ def test_a_real_full_disk_is_one_line_and_leaves_nothing(capsys, small_disk, aud
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "no space left" in lines[0] and "Traceback" not in lines[0]
     assert names(small_disk) == []
+
+
+def test_an_article_longer_than_max_minutes_is_refused_before_synthesis(capsys, tmp_path, monkeypatch) -> None:
+    from pipeline.engines.tone import ToneEngine
+
+    def no_synthesis(*args, **kwargs):
+        raise AssertionError("synthesis started")
+
+    monkeypatch.setattr(ToneEngine, "synthesize", no_synthesis)
+    code, stdout, err = run(capsys, "render", LONG, "--engine", "tone", "-o", tmp_path / "out", "--max-minutes", "0.5")
+    assert code == 2 and stdout == ""
+    line = err.strip()
+    assert "\n" not in line and re.search(r"estimated \d+ minutes, longer than the 0\.5-minute limit; give "
+                                          r"--max-minutes \d+ \(or max_minutes in the config\)", line)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon", "nan"])
+def test_max_minutes_must_be_a_positive_number(capsys, value) -> None:
+    code, _, err = run(capsys, "render", SHORT, "--engine", "tone", "--max-minutes", value)
+    assert code == 2 and "--max-minutes" in err and len(err.strip().splitlines()) == 1

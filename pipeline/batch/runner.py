@@ -63,6 +63,8 @@ class BatchConfig:
     #: Render in this process instead of in worker processes (jobs must be 1): for embedding the batch where an
     #: engine is registered at run time, and for tests. A crash in the engine then ends the whole batch.
     in_process: bool = False
+    #: An article whose estimate is longer fails before any synthesis (render's max_minutes).
+    max_minutes: float = 1440
 
     @property
     def cache_folder(self) -> Path:
@@ -256,7 +258,8 @@ def _render_job(job: Job) -> Outcome:
         # One core per worker: --jobs counts the cores a batch uses (see render's overlap_encoding).
         render(article, lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
                engine=engine, report_extra={"render_key": job.key, "source_path": job.relative},
-               overlap_encoding=False, force=True)  # a format change re-renders under the same stem
+               overlap_encoding=False, force=True,  # a format change re-renders under the same stem
+               max_minutes=config.max_minutes)
     except OSError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})",
                        seconds=time.perf_counter() - started)

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, positive_minutes
 from pipeline.errors import UsageError
 from pipeline.settings import DATE_ORDERS, DEFAULT_RATE, FORMATS, RenderSettings
 
@@ -23,7 +23,7 @@ except ModuleNotFoundError:
 CONFIG_KEYS = {
     "input": str, "out": str, "lexicon": str, "jobs": int, "format": str, "voice": str, "rate": int, "engine": str,
     "date_order": str, "cache_dir": str, "cache_max_mb": int, "feed_url": str, "feed_title": str, "prune": bool,
-    "log": str, "pause": dict,
+    "log": str, "pause": dict, "max_minutes": (int, float),
 }
 PATH_KEYS = {"input", "out", "lexicon", "cache_dir", "log"}
 DEFAULT_OUT = "audio_out"
@@ -55,6 +55,8 @@ def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> 
                        "$XDG_CACHE_HOME or ~/.cache)")
     add_date_order(batch, default=None)
     add_pause_option(batch)
+    batch.add_argument("--max-minutes", type=positive_minutes, metavar="N",
+                       help="fail an article whose estimate is longer than N minutes (default 1440: 24 hours)")
     batch.add_argument("--verbose", action="store_true", help="print the summary line even when all went well")
 
 
@@ -80,8 +82,11 @@ def read_config(path: str) -> dict:
     for key, value in document.items():
         if key not in CONFIG_KEYS:
             raise UsageError(f"{path}: unknown setting {key!r}; known: {', '.join(CONFIG_KEYS)}")
-        if not isinstance(value, CONFIG_KEYS[key]) or (CONFIG_KEYS[key] is int and isinstance(value, bool)):
-            raise UsageError(f"{path}: {key} must be a {CONFIG_KEYS[key].__name__}")
+        kind = CONFIG_KEYS[key]
+        if not isinstance(value, kind) or (kind in (int, (int, float)) and isinstance(value, bool)):
+            raise UsageError(f"{path}: {key} must be a {'number' if isinstance(kind, tuple) else kind.__name__}")
+        if key == "max_minutes" and not value > 0:
+            raise UsageError(f"{path}: max_minutes must be greater than 0")
     settings = {key: str(config_path.parent / value) if key in PATH_KEYS else value for key, value in document.items()}
     # The default output folder is relative to the config file too, like every path in it: a crontab line
     # run from another folder must not scatter renditions there.
@@ -92,6 +97,7 @@ def read_config(path: str) -> dict:
 def batch_config(args: argparse.Namespace):
     """Merge the config file and the options into a BatchConfig."""
     from pipeline.batch.runner import DEFAULT_CACHE_MAX_BYTES, BatchConfig
+    from pipeline.render import DEFAULT_MAX_MINUTES
 
     file = read_config(args.config) if args.config else {}
 
@@ -121,6 +127,7 @@ def batch_config(args: argparse.Namespace):
         cache_max_bytes=file.get("cache_max_mb", DEFAULT_CACHE_MAX_BYTES // 2**20) * 2**20,
         dry_run=args.dry_run, prune=args.prune or file.get("prune", False), feed_url=pick(args.feed, "feed_url"),
         feed_title=file.get("feed_title", "Audio articles"),
+        max_minutes=float(pick(args.max_minutes, "max_minutes", DEFAULT_MAX_MINUTES)),
     ), pick(args.log, "log")
 
 

@@ -37,3 +37,14 @@ def parse_pauses(options: list[str], label: str = "--pause", base: Pauses = Paus
 def plural(count: int, noun: str) -> str:
     """"1 sentence", "2 sentences"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def positive_minutes(text: str) -> float:
+    """An argparse type: a number of minutes greater than zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of minutes greater than 0")
+    return value

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural, positive_minutes
 from pipeline.errors import UsageError
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import (
@@ -49,6 +49,8 @@ def add_render_commands(commands) -> None:
     render.add_argument("--format", choices=sorted(FORMATS), help="audio format (default mp3, or OUT's extension)")
     render.add_argument("--force", action="store_true",
                         help="replace the report and captions of another rendition of the same name in OUT's folder")
+    render.add_argument("--max-minutes", type=positive_minutes, default=None, metavar="N",
+                        help="refuse an article whose estimate is longer than N minutes (default 1440: 24 hours)")
     _add_speech_options(render)
 
     split = commands.add_parser("split", help="print the paragraphs and sentences the renderer will use")
@@ -115,7 +117,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     article = read_article(args.article)
     lexicon = _lexicon_for(args)
     out, audio_format = _render_target(args, article)
-    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force)
+    from pipeline.render import DEFAULT_MAX_MINUTES
+
+    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
+                    max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES)
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     else:
