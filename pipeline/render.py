@@ -143,13 +143,14 @@ def render(
     overlap_encoding: bool = True,
     force: bool = False,
     max_minutes: float = DEFAULT_MAX_MINUTES,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
     `force` replaces the report and captions of another rendition of the same stem (another format) in the
     folder, which are otherwise refused. An article whose estimate is longer than `max_minutes` is refused
-    before any synthesis. With `overlap_encoding` ffmpeg encodes on a second core while
+    before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -174,6 +175,7 @@ def render(
                 produced = _synthesize_and_encode(
                     script, engine, voice, settings, audio_partial, outputs.scratch(out), spool,
                     title=article.title or article.name, display_name=str(out), overlap_encoding=overlap_encoding,
+                    progress=progress,
                 )
             finally:
                 spool.close()
@@ -236,6 +238,7 @@ def _synthesize_and_encode(
     title: str,
     display_name: str,
     overlap_encoding: bool,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> _Produced:
     """Synthesize and stitch sentence by sentence, level the loudness, encode, check the delivered file; the
     unleveled program goes to `raw` (memory, then a file beside the output), never all into memory."""
@@ -256,6 +259,8 @@ def _synthesize_and_encode(
         for sentence_audio, pause_ms in zip(spoken, pauses, strict=True):
             pcm, timing = stitcher.sentence(sentence_audio, pause_ms)
             timings.append(timing)
+            if progress is not None:
+                progress(len(timings), len(script), stitcher.frames / engine.sample_rate)
             yield pcm
 
     aim = first_aim(settings)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural, positive_minutes
+from pipeline.cli.progress import Progress
 from pipeline.errors import UsageError
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import (
@@ -119,8 +120,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     out, audio_format = _render_target(args, article)
     from pipeline.render import DEFAULT_MAX_MINUTES
 
-    result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
-                    max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES)
+    progress = Progress()
+    try:
+        result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
+                        max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress)
+    finally:
+        progress.close()
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     else:
