@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import os
 import re
 import signal
@@ -24,6 +26,7 @@ class StagedOutputs:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
         self._scratch: list[Path] = []
+        self._locks: list[int] = []  # one open, locked descriptor per temporary file: "its run is alive"
 
     def reserve(self, destination: Path) -> Path:
         """A new temporary path beside `destination`, to be renamed onto it by `publish`."""
@@ -41,10 +44,14 @@ class StagedOutputs:
     def _temporary(self, destination: Path) -> Path:
         try:
             handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX, dir=destination.parent)
-            os.close(handle)
             os.chmod(name, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
         except OSError as error:
             raise write_error(destination, error) from None
+        # Held until the end of the run: a later run removes a partial only when no live run holds its lock, so
+        # a killed run's leftovers (a book's spool can be gigabytes) go at once, a running one's never.
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._locks.append(handle)
         return Path(name)
 
     def stage(self, destination: Path, write: Callable[[Path], None]) -> None:
@@ -85,6 +92,10 @@ class StagedOutputs:
         for path in self._scratch:
             path.unlink(missing_ok=True)
         self._scratch.clear()
+        if not self._staged:
+            for handle in self._locks:
+                os.close(handle)
+            self._locks.clear()
 
     def __enter__(self) -> StagedOutputs:
         return self
@@ -131,12 +142,28 @@ def check_writable_folder(folder: Path) -> None:
 
 
 def remove_stale_partials(folder: Path, stem: str, older_than_seconds: float = 900) -> None:
-    """Remove temporary files that a killed earlier run left for this stem (not a running one's)."""
+    """Remove temporary files that a killed earlier run left for this stem (not a running one's): those no
+    live run holds locked, or, where the file system has no locks, those older than `older_than_seconds`."""
     now = time.time()
     pattern = re.compile(rf"\.{re.escape(stem)}\.(?:mp3|ogg|wav|json|vtt)\.[^.]+{re.escape(PARTIAL_SUFFIX)}")
     for leftover in (path for path in folder.glob(f".*{PARTIAL_SUFFIX}") if pattern.fullmatch(path.name)):
         try:
-            if now - leftover.stat().st_mtime > older_than_seconds:
+            if _abandoned(leftover) or now - leftover.stat().st_mtime > older_than_seconds:
                 leftover.unlink()
         except OSError:
             pass
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether no process holds the partial's lock (its run has ended); False when locks are unavailable."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # locked: a live run's, or a file system without locks
+    finally:
+        os.close(handle)
+    return True

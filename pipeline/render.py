@@ -70,6 +70,7 @@ class RenderResult:
     report_path: Path
     captions_path: Path
     report: dict
+    from_cache: int = 0  # sentences (or pieces of long ones) taken from the sentence cache, not synthesized
 
 
 def output_paths(out: Path) -> tuple[Path, Path]:
@@ -144,13 +145,16 @@ def render(
     force: bool = False,
     max_minutes: float = DEFAULT_MAX_MINUTES,
     progress: Callable[[int, int, float], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
     `report_extra` adds keys to the report (the batch records its render key and the article's path there).
     `force` replaces the report and captions of another rendition of the same stem (another format) in the
     folder, which are otherwise refused. An article whose estimate is longer than `max_minutes` is refused
-    before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With `overlap_encoding` ffmpeg encodes on a second core while
+    before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With
+    `cache_dir` each sentence's audio is kept in a sentence cache there and taken from it when it is already
+    in it: a render that was killed picks up where it stopped. With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -168,6 +172,8 @@ def render(
         estimate = estimate_script(script, engine, voice, settings)
         check_length(article, estimate, max_minutes)
         check_free_space(out.parent, estimate.seconds, engine.sample_rate, str(out))
+        if cache_dir is not None:
+            engine = _cached(engine, cache_dir, estimate)
         with StagedOutputs() as outputs:
             audio_partial = outputs.reserve(out)
             spool = PcmSpool(lambda: outputs.scratch(out))
@@ -200,7 +206,16 @@ def render(
     finally:
         if own_engine:
             engine.close()
-    return RenderResult(out, report_path, captions_path, report)
+    stats = getattr(engine, "stats", None)
+    return RenderResult(out, report_path, captions_path, report, from_cache=stats.hits if stats is not None else 0)
+
+
+def _cached(engine: Engine, cache_dir: Path, estimate: Estimate) -> Engine:
+    """The engine behind a sentence cache big enough for this whole rendition (a book's included)."""
+    from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES, AudioCache, CachedEngine
+
+    needed = int(estimate.seconds * engine.sample_rate * 2 * 1.25)
+    return CachedEngine(engine, AudioCache(cache_dir, max(DEFAULT_CACHE_MAX_BYTES, needed)))
 
 
 @dataclass(frozen=True)

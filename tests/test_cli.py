@@ -41,7 +41,7 @@ LABEL = re.compile(r"^Estimated (\d+) minutes?$")
 # What each command's help must offer; a command missing here still has its parser's own options checked.
 EXPECTED_OPTIONS = {
     "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json",
-               "--force", "--max-minutes"],
+               "--force", "--max-minutes", "--cache-dir"],
     "split": ["ARTICLE", "--json"],
     "script": ["ARTICLE", "--lexicon", "--json", "--explain", "--flag"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
@@ -272,14 +272,22 @@ def test_render_replaces_an_earlier_rendition(capsys, tmp_path) -> None:
     assert names(tmp_path) == ["changed.md", "story.json", "story.mp3", "story.vtt"]
 
 
-def test_render_removes_only_stale_partials(capsys, tmp_path) -> None:
-    stale = write(tmp_path / ".story.mp3.dead0001.partial", b"left by a killed run")
+def test_render_removes_only_partials_no_live_run_holds(capsys, tmp_path) -> None:
+    import fcntl
+
+    stale = write(tmp_path / ".story.mp3.dead0001.partial", b"left by a killed run an hour ago")
     an_hour_ago = time.time() - 3600
     os.utime(stale, (an_hour_ago, an_hour_ago))
-    fresh = write(tmp_path / ".story.mp3.live0001.partial", b"maybe a running render's")
-    assert run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.mp3")[0] == 0
-    assert not stale.exists()
-    assert fresh.exists()
+    killed = write(tmp_path / ".story.mp3.dead0002.partial", b"left by a run killed a moment ago")
+    live = write(tmp_path / ".story.mp3.live0001.partial", b"a running render's")
+    handle = os.open(live, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running render holds it
+    try:
+        assert run(capsys, "render", SHORT, "--engine", "tone", "-o", tmp_path / "story.mp3")[0] == 0
+    finally:
+        os.close(handle)
+    assert not stale.exists() and not killed.exists()
+    assert live.exists()
 
 
 def test_render_from_stdin(tmp_path) -> None:

@@ -19,6 +19,8 @@ FORMAT_VERSION = 1
 #: magic, format version, sample rate, payload length, sha256 of the header fields before it and the payload.
 HEADER = struct.Struct("<4sHIQ32s")
 STALE_TEMPORARY_SECONDS = 3600
+#: The cache's default bound: room for about twelve hours of 22 kHz sentences.
+DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
 #: A full scan of the folder costs a few microseconds per entry (36 ms for 10,000), several times the cost of
 #: synthesizing a sentence, so a process rescans only after storing this fraction of max_bytes, and eviction
 #: frees as much again below the bound; several processes may together overshoot by this much each.

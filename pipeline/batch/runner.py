@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES
 from pipeline.errors import ArticleAudioError, InputError, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder, user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
@@ -32,7 +33,6 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 _CACHE_SUBFOLDER = re.compile(r"[0-9a-f]{2}")
 LOCK_NAME = ".article-audio.lock"
 EX_TEMPFAIL = 75
-DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
 _PR_SET_PDEATHSIG = 1
 #: An article fails once this many workers died while rendering it (from the second on, it ran alone).
 WORKER_DEATHS_ALLOWED = 2

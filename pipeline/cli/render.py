@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural, positive_minutes
 from pipeline.cli.progress import Progress
 from pipeline.errors import UsageError
+from pipeline.files import user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.settings import (
     DEFAULT_RATE,
@@ -50,6 +51,9 @@ def add_render_commands(commands) -> None:
     render.add_argument("--format", choices=sorted(FORMATS), help="audio format (default mp3, or OUT's extension)")
     render.add_argument("--force", action="store_true",
                         help="replace the report and captions of another rendition of the same name in OUT's folder")
+    render.add_argument("--cache-dir", metavar="DIR",
+                        help="sentence audio cache, so a killed render resumes where it stopped (default: "
+                             "article-audio/sentences in the user's cache directory, $XDG_CACHE_HOME or ~/.cache)")
     render.add_argument("--max-minutes", type=positive_minutes, default=None, metavar="N",
                         help="refuse an article whose estimate is longer than N minutes (default 1440: 24 hours)")
     _add_speech_options(render)
@@ -120,18 +124,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     out, audio_format = _render_target(args, article)
     from pipeline.render import DEFAULT_MAX_MINUTES
 
+    cache_dir = Path(args.cache_dir) if args.cache_dir else user_cache_folder() / "sentences"
     progress = Progress()
     try:
         result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
-                        max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress)
+                        max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress, cache_dir=cache_dir)
     finally:
         progress.close()
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     else:
         report = result.report
+        sentences = len(report["sentences"])
+        from_cache = f", {result.from_cache:,} from the sentence cache" if result.from_cache else ""
         print(f"{result.audio_path}  {report['duration_seconds']:.1f} s  ({report['estimate']['label']}, "
-              f"{plural(len(report['sentences']), 'sentence')})")
+              f"{plural(sentences, 'sentence')}{from_cache})")
         print(f"{result.report_path}")
         print(f"{result.captions_path}")
     return 0
