@@ -24,7 +24,8 @@ from pipeline.settings import (
     RenderSettings,
 )
 from pipeline.stages.article import Article
-from pipeline.stages.encode import MEASURING_RATE, StreamEncoder, decode_float_blocks
+from pipeline.stages.chapters import build_chapters, chapters_json, chapters_report, chapters_vtt, ffmetadata
+from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, StreamEncoder, add_chapters, decode_float_blocks
 from pipeline.stages.estimate import (
     Estimate,
     estimate_seconds,
@@ -78,6 +79,11 @@ def output_paths(out: Path) -> tuple[Path, Path]:
     return out.with_suffix(".json"), out.with_suffix(".vtt")
 
 
+def chapter_paths(out: Path) -> tuple[Path, Path]:
+    """The Podcasting 2.0 JSON chapters and the WebVTT chapters track that go beside an audio file."""
+    return out.with_suffix(".chapters.json"), out.with_suffix(".chapters.vtt")
+
+
 def check_no_other_rendition(out: Path) -> None:
     """Refuse to render `<stem>.mp3` where `<stem>.json` and `.vtt` belong to `<stem>.wav`: they would be
     replaced, and the other file left without its report and captions."""
@@ -108,7 +114,7 @@ def estimate_script(
     script: tuple[ScriptSentence, ...], engine: Engine, voice: Voice, settings: RenderSettings
 ) -> Estimate:
     """The duration estimate for a script, before synthesis, from the engine's own reading where it has one."""
-    pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
+    pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     seconds = estimate_seconds(
         [s.spoken for s in script], pauses, engine.duration_model, settings, lambda text: engine.phonemes(text, voice)
     )
@@ -185,6 +191,11 @@ def render(
                 )
             finally:
                 spool.close()
+            duration_ms = round(produced.frames * 1000 / engine.sample_rate)
+            chapters = build_chapters(script, produced.timings, duration_ms, article.title)
+            if chapters and settings.format in CHAPTER_CONTAINERS:
+                add_chapters(audio_partial, outputs.scratch(out), ffmetadata(chapters), audio_format=settings.format,
+                             display_name=str(out))
             info = _render_info(engine, voice, settings, lexicon)
             report = build_report(
                 source=article.name,
@@ -198,11 +209,19 @@ def render(
                 script=script,
                 timings=produced.timings,
             )
+            report["chapters"] = chapters_report(chapters)
             report.update(report_extra or {})
             report_path, captions_path = output_paths(out)
             outputs.stage_text(report_path, report_json(report))
             outputs.stage_text(captions_path, build_vtt(script, produced.timings))
+            chapters_path, chapter_track_path = chapter_paths(out)
+            if chapters:
+                outputs.stage_text(chapters_path, chapters_json(chapters))
+                outputs.stage_text(chapter_track_path, chapters_vtt(chapters))
             outputs.publish()
+            if not chapters:  # an earlier rendition's chapters would describe audio that is gone
+                chapters_path.unlink(missing_ok=True)
+                chapter_track_path.unlink(missing_ok=True)
     finally:
         if own_engine:
             engine.close()
@@ -264,7 +283,7 @@ def _synthesize_and_encode(
         return StreamEncoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
                              tags=tags, display_name=display_name)
 
-    pauses = pause_plan([(s.is_title, s.ends_paragraph) for s in script], settings)
+    pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
     stitcher = Stitcher(sample_rate=engine.sample_rate, clause_ms=settings.pauses.clause)
     timings: list[Timing] = []

@@ -11,6 +11,7 @@ DEFAULT_PAUSES_MS = {
     "sentence": 450,  # between sentences in a paragraph
     "paragraph": 900,  # between paragraphs
     "clause": 250,  # between clause-sized pieces of one long sentence
+    "chapter": 1500,  # before a chapter (a heading, or a "CHAPTER II." line)
     "tail": 700,  # after the last word
 }
 FORMATS = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav"}
@@ -38,12 +39,15 @@ class Pauses:
     sentence: int = DEFAULT_PAUSES_MS["sentence"]
     paragraph: int = DEFAULT_PAUSES_MS["paragraph"]
     clause: int = DEFAULT_PAUSES_MS["clause"]
+    chapter: int = DEFAULT_PAUSES_MS["chapter"]
     tail: int = DEFAULT_PAUSES_MS["tail"]
 
-    def after(self, *, is_title: bool, ends_paragraph: bool, is_last: bool) -> int:
+    def after(self, *, is_title: bool, ends_paragraph: bool, is_last: bool, before_chapter: bool = False) -> int:
         """The pause after a sentence, by the kind of boundary that follows it."""
         if is_last:
             return self.tail
+        if before_chapter:
+            return max(self.chapter, self.title if is_title else 0)
         if is_title:
             return self.title
         return self.paragraph if ends_paragraph else self.sentence

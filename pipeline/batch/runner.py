@@ -454,7 +454,7 @@ def _execute_in_process(config: BatchConfig, lexicon: Lexicon, jobs: list[Job]) 
 
 
 def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
-    """Remove renditions whose article is gone (audio, report and captions)."""
+    """Remove renditions whose article is gone (audio, report, captions and chapters)."""
     from pipeline.batch.publish import collect_renditions
 
     live = {job.output.resolve() for job in jobs}
@@ -462,7 +462,8 @@ def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
     for rendition in collect_renditions(config.out_dir):
         audio = (config.out_dir / rendition.file).resolve()
         if audio not in live:
-            for path in (audio, audio.with_suffix(".json"), audio.with_suffix(".vtt")):
+            for path in (audio, audio.with_suffix(".json"), audio.with_suffix(".vtt"),
+                         audio.with_suffix(".chapters.json"), audio.with_suffix(".chapters.vtt")):
                 path.unlink(missing_ok=True)
             removed.append(rendition.file)
     return tuple(removed)

@@ -63,6 +63,12 @@ _EMPHASES = tuple(
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = re.compile(r"\w")
+#: A line of its own that opens a chapter in plain text: "CHAPTER II.", "Chapter 4", "PART ONE", "Book III: The
+#: Sea", "PROLOGUE", "Epilogue".
+_CHAPTER_LINE = re.compile(
+    r"(?:(?:CHAPTER|Chapter|PART|Part|BOOK|Book)\s+(?:[IVXLCDM]+|\d{1,3}|[A-Z][A-Za-z]+(?:-[A-Za-z]+)?)\.?"
+    r"|PROLOGUE|Prologue|EPILOGUE|Epilogue)(?:\s*[:.—–-]\s*\S.{0,80})?"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class Article:
     title: str | None
     paragraphs: tuple[str, ...]
     sha256: str
+    #: The paragraphs (by index) that begin a chapter: Markdown headings and chapter lines ("CHAPTER II.").
+    chapters: tuple[int, ...] = ()
 
     @property
     def blocks(self) -> tuple[str, ...]:
@@ -164,7 +172,10 @@ def parse_article(
             title = content
             blocks = blocks[:lead] + blocks[lead + 1 :]
     paragraphs = tuple(block for _, block, _ in blocks)
-    return Article(name=name, title=title, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest())
+    chapters = tuple(index for index, (kind, content, lines) in enumerate(blocks)
+                     if kind == "heading" or (kind == "paragraph" and lines == 1 and _CHAPTER_LINE.fullmatch(content)))
+    return Article(name=name, title=title, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest(),
+                   chapters=chapters)
 
 
 def _has_indented_line(text: str) -> bool:

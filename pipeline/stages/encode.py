@@ -21,6 +21,8 @@ FORMAT_ARGUMENTS = {
     "ogg": ["-c:a", "libopus", "-ar", "48000", "-f", "ogg"],
     "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
 }
+#: Containers that carry chapters, and ffmpeg's options for writing them when the audio is copied.
+CHAPTER_CONTAINERS = {"mp3": ["-id3v2_version", "3", "-f", "mp3"], "ogg": ["-f", "ogg"]}
 #: Pieces (about a sentence each) waiting for ffmpeg: enough to keep it busy while synthesis goes on, few enough
 #: that a program read back from the spool faster than ffmpeg encodes it does not pile up in memory.
 _QUEUE_CHUNKS = 64
@@ -135,6 +137,24 @@ class StreamEncoder:
         self._writer.join(timeout=5)
         self._process.wait()
         self._errors.close()
+
+
+def add_chapters(path: Path, scratch: Path, metadata: str, *, audio_format: str, display_name: str) -> None:
+    """Copy the encoded file at `path` into `scratch` with chapters from FFMETADATA text (no re-encoding:
+    ID3v2 CHAP and CTOC frames in MP3, CHAPTERxxx comments in Ogg; its tags kept), then move it onto `path`."""
+    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(path),
+               "-f", "ffmetadata", "-i", "pipe:0", "-map", "0:a", "-map_metadata", "0", "-map_chapters", "1",
+               "-c", "copy"] + CHAPTER_CONTAINERS[audio_format] + [str(scratch)]
+    try:
+        done = subprocess.run(command, input=metadata.encode("utf-8"), capture_output=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ExportError(f"{display_name}: ffmpeg could not add the chapters ({error})") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if any("No space left" in line for line in detail):
+            raise ExportError(f"{display_name}: no space left on the device; free some space or write elsewhere with -o")
+        raise ExportError(f"{display_name}: ffmpeg could not add the chapters ({detail[-1] if detail else 'no message'})")
+    os.replace(scratch, path)
 
 
 def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate: str | None,

@@ -86,12 +86,15 @@ def features(text: str, max_piece_chars: int = 300, phonemizer: Phonemizer | Non
     return found
 
 
-def pause_plan(flags: Sequence[tuple[bool, bool]], settings: RenderSettings) -> tuple[int, ...]:
-    """The pause after each sentence, given (is_title, ends_paragraph) per sentence."""
+def pause_plan(flags: Sequence[tuple[bool, ...]], settings: RenderSettings) -> tuple[int, ...]:
+    """The pause after each sentence, given (is_title, ends_paragraph[, starts_chapter]) per sentence: a
+    sentence before a chapter's first one gets the chapter pause."""
     last = len(flags) - 1
+    starts = [len(flag) > 2 and bool(flag[2]) for flag in flags]
     return tuple(
-        settings.pauses.after(is_title=title, ends_paragraph=ends, is_last=index == last)
-        for index, (title, ends) in enumerate(flags)
+        settings.pauses.after(is_title=flag[0], ends_paragraph=flag[1], is_last=index == last,
+                              before_chapter=index < last and starts[index + 1])
+        for index, flag in enumerate(flags)
     )
 
 

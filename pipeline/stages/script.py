@@ -24,6 +24,7 @@ class ScriptSentence:
     is_title: bool = False
     ends_paragraph: bool = False
     pieces: tuple[SpokenPiece, ...] = ()
+    starts_chapter: bool = False
 
     @property
     def not_spoken(self) -> tuple[SpokenPiece, ...]:
@@ -45,8 +46,11 @@ def split_blocks(article: Article) -> tuple[tuple[str, ...], ...]:
 def build_script(article: Article, lexicon: Lexicon, date_order: str = DEFAULT_DATE_ORDER) -> tuple[ScriptSentence, ...]:
     """Split, apply the lexicon, then normalize: one ScriptSentence per written sentence."""
     script = []
+    offset = 1 if article.title else 0
+    chapters = set(article.chapters)
     for number, sentences in enumerate(split_blocks(article)):
         is_title = article.title is not None and number == 0
+        opens_chapter = not is_title and number - offset in chapters
         for position, text in enumerate(sentences):
             pieces = lexicon.apply(text)
             normalized = normalize_sentence(pieces, date_order)
@@ -59,6 +63,7 @@ def build_script(article: Article, lexicon: Lexicon, date_order: str = DEFAULT_D
                     is_title=is_title,
                     ends_paragraph=position == len(sentences) - 1,
                     pieces=normalized.pieces,
+                    starts_chapter=opens_chapter and position == 0,
                 )
             )
     # A "sentence" of punctuation alone has nothing to say; an engine would read it as silence or noise.

@@ -36,7 +36,7 @@ LEXICON_MARK = "\ue000"
 PUNCTUATION = frozenset(".,;:!?'\"()[]{}-—–/…")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a book has hundreds of thousands of them
 class SpokenPiece:
     """One piece of a sentence's spoken form and the written text [char_start, char_end) it came from."""
 
