@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,26 +46,44 @@ def timed(command: list[str] | str, repeat: int) -> list[float]:
 
 
 def bench_render(repeat: int) -> float:
-    """Render vs the espeak-ng + ffmpeg floor, interleaved so load hits both alike."""
+    """Render vs the espeak-ng + ffmpeg floor, interleaved so load hits both alike; each render starts with an
+    empty sentence cache of its own (a warm cache would measure the cache, not the render). When espeak-ng's
+    own command line is installed, the render is also compared with it piped into the same ffmpeg."""
     out = scratch_folder("article-audio-bench-")
     python = sys.executable
     cli = Path(python).with_name("article-audio")
-    render = [str(cli), "render", str(ARTICLE), "-o", str(out / "render.mp3")]
-    floor = (
-        f"{shlex.quote(python)} {shlex.quote(str(HERE / 'espeak_floor.py'))} {shlex.quote(str(ARTICLE))} "
-        f"{DEFAULT_VOICE} {DEFAULT_RATE} | {shlex.quote(ffmpeg_executable())} -loglevel error -y -f s16le -ar 22050 "
-        f"-ac 1 -i - -c:a libmp3lame -b:a {DEFAULT_BITRATES['mp3']} {shlex.quote(str(out / 'floor.mp3'))}"
-    )
-    timed(render, 1), timed(floor, 1)  # warm the file cache for both
-    render_times, floor_times = [], []
+    runs = iter(range(1_000_000))
+
+    def render() -> list[str]:
+        return [str(cli), "render", str(ARTICLE), "-o", str(out / "render.mp3"), "--cache-dir",
+                str(out / f"cache-{next(runs)}")]
+
+    encode = (f"{shlex.quote(ffmpeg_executable())} -loglevel error -y -f s16le -ar 22050 -ac 1 -i - -c:a libmp3lame "
+              f"-b:a {DEFAULT_BITRATES['mp3']}")
+    floor = (f"{shlex.quote(python)} {shlex.quote(str(HERE / 'espeak_floor.py'))} {shlex.quote(str(ARTICLE))} "
+             f"{DEFAULT_VOICE} {DEFAULT_RATE} | {encode} {shlex.quote(str(out / 'floor.mp3'))}")
+    espeak_cli = shutil.which("espeak-ng")
+    command_line = (f"{shlex.quote(espeak_cli)} -v en-us -s {DEFAULT_RATE} --stdout -f {shlex.quote(str(ARTICLE))} | "
+                    f"{shlex.quote(ffmpeg_executable())} -loglevel error -y -i - -c:a libmp3lame -b:a "
+                    f"{DEFAULT_BITRATES['mp3']} {shlex.quote(str(out / 'cli.mp3'))}") if espeak_cli else None
+    timed(render(), 1), timed(floor, 1)  # warm the file cache for both
+    render_times, floor_times, cli_times = [], [], []
     for _ in range(repeat):
-        render_times += timed(render, 1)
+        render_times += timed(render(), 1)
         floor_times += timed(floor, 1)
+        if command_line:
+            cli_times += timed(command_line, 1)
     words = len(ARTICLE.read_text(encoding="utf-8").split())
     render_median, floor_median = statistics.median(render_times), statistics.median(floor_times)
     print(f"render   {words} words -> mp3: median {render_median:.3f} s over {repeat} runs")
     print(f"floor    espeak-ng one call | ffmpeg mp3: median {floor_median:.3f} s")
     print(f"ratio    render / floor = {render_median / floor_median:.2f} (target <= 1.5)")
+    if cli_times:
+        cli_median = statistics.median(cli_times)
+        print(f"cli      espeak-ng -s {DEFAULT_RATE} --stdout | ffmpeg: median {cli_median:.3f} s; "
+              f"render / command line = {render_median / cli_median:.2f} (must not grow)")
+    else:
+        print("cli      espeak-ng's command line is not installed: no ratio to it (apt install espeak-ng)")
     return render_median
 
 
