@@ -94,7 +94,8 @@ def _high_water_kb(pid: int) -> int:
 
 def render(path: Path, out: Path, engine: str) -> tuple[float, int, int, dict]:
     """Seconds, peak RSS of the render and of its largest child process (KB, polled), and the report."""
-    command = [sys.executable, "-c", _WRAPPER, "render", str(path), "-o", str(out), "--engine", engine]
+    command = [sys.executable, "-c", _WRAPPER, "render", str(path), "-o", str(out), "--engine", engine,
+               "--cache-dir", str(out.parent / f"cache-{out.stem}")]  # an empty cache, in the scratch folder
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     children_kb = 0
