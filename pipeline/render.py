@@ -53,6 +53,10 @@ from pipeline.stages.stitch import Stitcher, Timing
 from pipeline.stages.synthesize import synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
+#: Beyond this many seconds of estimated audio a program is leveled whole before it is encoded: a streamed
+#: encode's warm-up guess misses a long program's loudness, and encoding hours of audio twice costs more than
+#: the overlap saves (the raw audio is spooled to disk either way).
+STREAM_ENCODE_MAX_SECONDS = 20 * 60
 #: The longest rendition made without being asked: an estimate above this many minutes is refused (--max-minutes).
 DEFAULT_MAX_MINUTES = 1440
 #: Encodes beyond the first that may be spent bringing a delivered file into spec.
@@ -184,9 +188,10 @@ def render(
             audio_partial = outputs.reserve(out)
             spool = PcmSpool(lambda: outputs.scratch(out))
             try:
+                stream = overlap_encoding and estimate.seconds <= STREAM_ENCODE_MAX_SECONDS
                 produced = _synthesize_and_encode(
                     script, engine, voice, settings, audio_partial, outputs.scratch(out), spool,
-                    title=article.title or article.name, display_name=str(out), overlap_encoding=overlap_encoding,
+                    title=article.title or article.name, display_name=str(out), overlap_encoding=stream,
                     progress=progress,
                 )
             finally:
