@@ -216,6 +216,9 @@ _worker: dict = {}
 def _start_worker(config: BatchConfig, lexicon: Lexicon, in_process: bool = False) -> None:
     """Per worker process: one engine (wrapped in the shared sentence cache) and the lexicon."""
     from pipeline.batch.cache import AudioCache, CachedEngine
+    from pipeline.memory import tune_allocator
+
+    tune_allocator()
     from pipeline.engines import get_engine
 
     if not in_process:

@@ -12,6 +12,7 @@ from pipeline.cli.batch import add_batch_command, cmd_batch
 from pipeline.cli.lexicon import add_lexicon_commands, cmd_lexicon
 from pipeline.cli.render import RENDER_COMMANDS, add_render_commands
 from pipeline.errors import ArticleAudioError, UsageError
+from pipeline.memory import tune_allocator
 
 PROGRAM = "article-audio"
 
@@ -45,6 +46,7 @@ def _terminate(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    tune_allocator()
     previous = None
     if threading.current_thread() is threading.main_thread():
         # SIGTERM unwinds like Ctrl-C, so staged partial files are removed on the way out.
