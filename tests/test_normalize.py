@@ -8,18 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tables import cases
+
 from pipeline.lexicon.model import Entry, Piece
 from pipeline.stages.normalize import normalize_pieces, normalize_text
 from pipeline.stages.normalize import numbers as n
-
-
-def cases(table: str) -> list[tuple[str, str]]:
-    """Rows of `written => spoken`."""
-    rows = []
-    for line in table.strip().splitlines():
-        written, spoken = (part.strip() for part in line.split("=>"))
-        rows.append((written, spoken))
-    return rows
 
 
 CARDINALS = cases("""

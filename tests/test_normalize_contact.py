@@ -16,17 +16,10 @@ import re
 
 import pytest
 
+from tables import cases
+
 from pipeline.stages.normalize import normalize_text
 from pipeline.stages.normalize.contact import address_name, house_number, segment
-
-
-def cases(table: str) -> list[tuple[str, str]]:
-    """Rows of `written => spoken`."""
-    rows = []
-    for line in table.strip().splitlines():
-        written, spoken = (part.strip() for part in line.split("=>"))
-        rows.append((written, spoken))
-    return rows
 
 
 PHONES = cases("""

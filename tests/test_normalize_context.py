@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from tables import cases
+
 from pipeline.lexicon.model import Entry, Lexicon, Piece
 from pipeline.stages.normalize import normalize_sentence, normalize_text
 from pipeline.stages.normalize.capitals import engine_respelling, read_capitals, recase_headlines, still_spelled
-
-
-def cases(table: str) -> list[tuple[str, str]]:
-    """Rows of `written => spoken`."""
-    return [tuple(part.strip() for part in line.split("=>")) for line in table.strip().splitlines()]
 
 
 CAPITALS = cases("""

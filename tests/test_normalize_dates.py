@@ -9,18 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tables import cases
+
 from pipeline.lexicon.model import Piece
 from pipeline.stages.normalize import normalize_sentence, normalize_text
 from pipeline.stages.normalize.dates import rules as date_rules
-
-
-def cases(table: str) -> list[tuple[str, str]]:
-    """Rows of `written => spoken`."""
-    rows = []
-    for line in table.strip().splitlines():
-        written, spoken = (part.strip() for part in line.split("=>"))
-        rows.append((written, spoken))
-    return rows
 
 
 BRITISH_DATES = cases("""

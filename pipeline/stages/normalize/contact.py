@@ -34,13 +34,9 @@ from pipeline.stages.normalize.contact_tables import (
     STREET_WORDS,
     WORD_TLDS,
 )
-from pipeline.stages.normalize.rule import Rule
+from pipeline.stages.normalize.rule import Rule, alternation as _alternation
 from pipeline.stages.normalize.tables import ABBREVIATIONS, ADDRESS_WORDS
 from pipeline.stages.normalize.words import english_words, is_english_word
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 _SUFFIX = _alternation(set(STREET_SUFFIXES) | CAPITAL_SUFFIXES)

@@ -16,14 +16,10 @@ from collections.abc import Callable, Iterable
 from pipeline.stages.normalize import date_tables as t
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize.readers import month_name, spell
-from pipeline.stages.normalize.rule import Rule
+from pipeline.stages.normalize.rule import Rule, alternation as _alternation
 from pipeline.stages.normalize.tables import DAY_ABBREVIATIONS, MONTHS, TIME_ZONES
 
 Match = re.Match[str]
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
 def _cases(words: Iterable[str]) -> set[str]:

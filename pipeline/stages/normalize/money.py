@@ -7,7 +7,7 @@ import re
 
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize.readers import looks_like_noun
-from pipeline.stages.normalize.rule import Rule
+from pipeline.stages.normalize.rule import Rule, alternation as _alternation
 from pipeline.stages.normalize.tables import (
     COUNT_NOUNS,
     CURRENCIES,
@@ -19,10 +19,6 @@ from pipeline.stages.normalize.tables import (
     SCALE_ABBREVIATIONS,
     SCALES,
 )
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -24,3 +24,9 @@ class Rule:
     pattern: re.Pattern[str]
     speak: Callable[[re.Match[str]], str | Reading | None]
     flag: str | None = None
+
+
+def alternation(words: Iterable[str], *, escape: bool = True) -> str:
+    """A regex alternation of the words, longest first (so "Mrs" is tried before "Mr"), each once."""
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))
+    return "|".join(re.escape(word) if escape else word for word in ordered)

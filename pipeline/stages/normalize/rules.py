@@ -7,7 +7,7 @@ import re
 from pipeline.stages.normalize import numbers as n
 from pipeline.stages.normalize import readers as read
 from pipeline.stages.normalize import contact, dates, money
-from pipeline.stages.normalize.rule import Rule
+from pipeline.stages.normalize.rule import Rule, alternation as _alternation
 from pipeline.stages.normalize.tables import (
     ABBREVIATIONS,
     CURRENCIES,
@@ -25,11 +25,6 @@ from pipeline.stages.normalize.tables import (
     TITLES,
     UNITS,
 )
-
-
-def _alternation(words, *, escape: bool = True) -> str:
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(word) if escape else word for word in ordered)
 
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
