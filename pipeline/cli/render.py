@@ -136,7 +136,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     else:
         report = result.report
         sentences = len(report["sentences"])
-        from_cache = f", {result.from_cache:,} from the sentence cache" if result.from_cache else ""
+        from_cache = f"; audio of {result.from_cache:,} pieces from the sentence cache" if result.from_cache else ""
         print(f"{result.audio_path}  {report['duration_seconds']:.1f} s  ({report['estimate']['label']}, "
               f"{plural(sentences, 'sentence')}{from_cache})")
         print(f"{result.report_path}")
