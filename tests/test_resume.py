@@ -39,7 +39,7 @@ def test_a_killed_render_resumes_from_the_cache_and_publishes_a_whole_file(tmp_p
 
     again = subprocess.run(_command(out, cache), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    reused = int(re.search(r"([\d,]+) from the sentence cache", again.stdout)[1].replace(",", ""))
+    reused = int(re.search(r"([\d,]+) pieces from the sentence cache", again.stdout)[1].replace(",", ""))
     assert reused >= made_before_the_kill
     report = __import__("json").loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     with wave.open(str(out)) as audio:
