@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.lexicon.model import Lexicon, fired_entries
 from pipeline.stages.article import Article
-from pipeline.stages.normalize import DEFAULT_DATE_ORDER, SpokenPiece, normalize_sentence
+from pipeline.stages.normalize import DEFAULT_DATE_ORDER, SpokenPiece, flagged, normalize_sentence, not_spoken
 from pipeline.stages.split import split_sentences
 
 _SPEAKABLE = re.compile(r"[^\W_]")
@@ -29,12 +29,12 @@ class ScriptSentence:
     @property
     def not_spoken(self) -> tuple[SpokenPiece, ...]:
         """Written spans left out of the spoken form (markup, emoji, other scripts)."""
-        return tuple(piece for piece in self.pieces if piece.kind == "not spoken")
+        return not_spoken(self.pieces)
 
     @property
     def flags(self) -> tuple[SpokenPiece, ...]:
         """Pieces whose reading an editor should check."""
-        return tuple(piece for piece in self.pieces if piece.flag)
+        return flagged(self.pieces)
 
 
 def split_blocks(article: Article) -> tuple[tuple[str, ...], ...]:

@@ -59,12 +59,22 @@ class Normalized:
     @property
     def not_spoken(self) -> tuple[SpokenPiece, ...]:
         """The written spans left out of the spoken form."""
-        return tuple(piece for piece in self.pieces if piece.kind == "not spoken")
+        return not_spoken(self.pieces)
 
     @property
     def flags(self) -> tuple[SpokenPiece, ...]:
         """The pieces the normalizer was least sure of."""
-        return tuple(piece for piece in self.pieces if piece.flag)
+        return flagged(self.pieces)
+
+
+def not_spoken(pieces: Iterable[SpokenPiece]) -> tuple[SpokenPiece, ...]:
+    """The pieces left out of the spoken form (markup, emoji, other scripts)."""
+    return tuple(piece for piece in pieces if piece.kind == "not spoken")
+
+
+def flagged(pieces: Iterable[SpokenPiece]) -> tuple[SpokenPiece, ...]:
+    """The pieces whose reading an editor should check."""
+    return tuple(piece for piece in pieces if piece.flag)
 
 
 @lru_cache(maxsize=4)
@@ -222,4 +232,4 @@ def normalize_text(text: str, date_order: str = DEFAULT_DATE_ORDER) -> str:
     return normalize_sentence((Piece(text),), date_order).spoken
 
 
-__all__ = ["Normalized", "SpokenPiece", "normalize_sentence", "normalize_text", "normalize_pieces", "compiled_rules"]
+__all__ = ["Normalized", "SpokenPiece", "flagged", "not_spoken", "normalize_sentence", "normalize_text", "normalize_pieces", "compiled_rules"]
