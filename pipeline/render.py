@@ -15,6 +15,7 @@ from pipeline.engines import Engine, Voice, get_engine, resolve_voice
 from pipeline.errors import InputError, UsageError
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon.model import Lexicon
+from pipeline.memory import release_free_memory
 from pipeline.settings import (
     CODEC_ALLOWANCES,
     DATE_ORDERS,
@@ -59,6 +60,8 @@ DEFAULT_OUTPUT_FOLDER = Path("audio_out")
 STREAM_ENCODE_MAX_SECONDS = 20 * 60
 #: The longest rendition made without being asked: an estimate above this many minutes is refused (--max-minutes).
 DEFAULT_MAX_MINUTES = 1440
+#: How often (in sentences) the heap's free pages go back to the system during a render.
+TRIM_EVERY_SENTENCES = 200
 #: Encodes beyond the first that may be spent bringing a delivered file into spec.
 DELIVERY_PASSES = 2
 #: How much further below the ceiling to aim than a delivered peak overshot it.
@@ -108,7 +111,7 @@ def default_output(article: Article, settings: RenderSettings, folder: Path = DE
 
 def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings()) -> tuple[ScriptSentence, ...]:
     """The script, refusing an article with nothing to say."""
-    script = build_script(article, lexicon, settings.date_order)
+    script = build_script(article, lexicon, settings.date_order, notable_only=True)
     if not script:
         raise InputError(f"{article.name}: the article has no words to speak")
     return script
@@ -298,6 +301,8 @@ def _synthesize_and_encode(
         for sentence_audio, pause_ms in zip(spoken, pauses, strict=True):
             pcm, timing = stitcher.sentence(sentence_audio, pause_ms)
             timings.append(timing)
+            if len(timings) % TRIM_EVERY_SENTENCES == 0:
+                release_free_memory()
             if progress is not None:
                 progress(len(timings), len(script), stitcher.frames / engine.sample_rate)
             yield pcm
@@ -358,7 +363,7 @@ def deliver_in_spec(
             codec_shift = measured.lufs - encoded_lufs
             gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs)
         change = gain_db - trim.gain_db
-        overshoots = trim.lower_overshoots(measured.block_peaks * 10 ** (change / 20),
+        overshoots = trim.lower_overshoots(measured.block_peaks.scaled(10 ** (change / 20)),
                                            settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
         if abs(change) < 0.01 and not overshoots:
             break  # nothing left to correct

@@ -334,14 +334,33 @@ def _encoder_ceiling(ceiling_dbfs: float) -> float:
     return 10 ** ((ceiling_dbfs - TRUE_PEAK_MARGIN_DB) / 20)
 
 
+#: Blocks quieter than this are not listed among a measurement's block peaks: no correction the delivery check
+#: makes (at most MAX_DELIVERY_BOOST_DB of gain) could lift them over any ceiling in use.
+LOUD_BLOCK_FLOOR_DBFS = -6.0
+
+
+@dataclass(frozen=True)
+class BlockPeaks:
+    """The sample peak of each OVERSHOOT_BLOCK_SECONDS block of a program that comes near full scale (the
+    others are left out, so twelve hours of speech take kilobytes, not the 35 MB a full list would)."""
+
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    peak: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    count: int = 0  # blocks in the whole program, listed or not
+
+    def scaled(self, factor: float) -> BlockPeaks:
+        """The same blocks after a gain of `factor` (linear)."""
+        return BlockPeaks(self.index, self.peak * np.float32(factor), self.count)
+
+
 @dataclass(frozen=True)
 class Measurement:
-    """Integrated loudness and true peak of a finished program (a decoded rendition), and the sample peak of
-    each OVERSHOOT_BLOCK_SECONDS of it, to find where it overshoots."""
+    """Integrated loudness and true peak of a finished program (a decoded rendition), and the peaks of its loud
+    OVERSHOOT_BLOCK_SECONDS blocks, to find where it overshoots."""
 
     lufs: float
     true_peak_dbfs: float
-    block_peaks: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False, repr=False)
+    block_peaks: BlockPeaks = field(default_factory=BlockPeaks, compare=False, repr=False)
 
 
 def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
@@ -350,8 +369,17 @@ def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
     peak = 0.0
     tail = np.zeros(0, dtype=np.float32)
     block_frames = round(OVERSHOOT_BLOCK_SECONDS * rate)
-    block_peaks = []
+    floor = np.float32(10 ** (LOUD_BLOCK_FLOOR_DBFS / 20))
+    loud_index, loud_peak, counted = [], [], 0
     unblocked = np.zeros(0, dtype=np.float32)  # samples of a 10 ms block not yet complete
+
+    def keep_loud(peaks: np.ndarray) -> None:
+        nonlocal counted
+        loud = np.flatnonzero(peaks >= floor)
+        loud_index.append(loud + counted)
+        loud_peak.append(peaks[loud])
+        counted += len(peaks)
+
     for data in blocks:
         block = np.frombuffer(data, dtype="<f4")
         meter.add(block)
@@ -361,11 +389,12 @@ def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
         tail = joined[-2 * _TRUE_PEAK_TAPS :]
         magnitude = np.concatenate([unblocked, np.abs(block)])
         whole = len(magnitude) // block_frames * block_frames
-        block_peaks.append(magnitude[:whole].reshape(-1, block_frames).max(axis=1))
+        keep_loud(magnitude[:whole].reshape(-1, block_frames).max(axis=1))
         unblocked = magnitude[whole:]
     if len(unblocked):
-        block_peaks.append(unblocked.max(keepdims=True))
-    peaks = np.concatenate(block_peaks) if block_peaks else np.zeros(0)
+        keep_loud(unblocked.max(keepdims=True))
+    peaks = BlockPeaks(np.concatenate(loud_index).astype(np.int64), np.concatenate(loud_peak).astype(np.float32),
+                       counted) if loud_index else BlockPeaks()
     return Measurement(meter.lufs(), 20 * math.log10(peak) if peak > 0 else -math.inf, peaks)
 
 
@@ -374,39 +403,60 @@ class PeakTrim:
 
     A lossy codec (Opus at a low bit rate above all) puts peaks where the leveled audio had none, and where
     it puts them changes with the audio's level, so a harder limiter or a plain gain chases them. Lowering
-    just the 10 ms blocks that overshot, faded over their neighbours, leaves the loudness where it was.
+    just the 10 ms blocks that overshot, faded over their neighbours, leaves the loudness where it was. The
+    cuts are kept per block that has one, so a book's envelope is as small as its overshoots are few.
     """
 
     def __init__(self) -> None:
         self.gain_db = 0.0  # a plain gain over the whole program
-        self._local_db = np.zeros(0)  # and a further cut per OVERSHOOT_BLOCK_SECONDS, 0 where untouched
+        self._cuts: dict[int, float] = {}  # a further cut in dB per OVERSHOOT_BLOCK_SECONDS block that has one
+        self._blocks = 0  # blocks in the program, as last measured
 
-    def lower_overshoots(self, block_peaks: np.ndarray, ceiling_dbfs: float) -> int:
+    def lower_overshoots(self, block_peaks: BlockPeaks, ceiling_dbfs: float) -> int:
         """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading);
         return how many blocks were over."""
+        self._blocks = max(self._blocks, block_peaks.count)
         with np.errstate(divide="ignore"):
-            excess = 20 * np.log10(np.maximum(block_peaks, 1e-12)) - ceiling_dbfs
-        cut = np.minimum(0.0, -excess)
-        spread = cut.copy()
-        for shift in range(1, OVERSHOOT_SPREAD_BLOCKS + 1):
-            spread[shift:] = np.minimum(spread[shift:], cut[:-shift])
-            spread[:-shift] = np.minimum(spread[:-shift], cut[shift:])
-        if len(spread) > len(self._local_db):
-            self._local_db = np.pad(self._local_db, (0, len(spread) - len(self._local_db)))
-        self._local_db[: len(spread)] += spread
-        return int(np.count_nonzero(cut))
+            excess = 20 * np.log10(np.maximum(block_peaks.peak.astype(np.float64), 1e-12)) - ceiling_dbfs
+        over = excess > 0
+        spread: dict[int, float] = {}
+        for index, cut in zip(block_peaks.index[over].tolist(), (-excess[over]).tolist(), strict=True):
+            for neighbour in range(max(0, index - OVERSHOOT_SPREAD_BLOCKS), index + OVERSHOOT_SPREAD_BLOCKS + 1):
+                spread[neighbour] = min(spread.get(neighbour, 0.0), cut)
+        for index, cut in spread.items():
+            self._cuts[index] = self._cuts.get(index, 0.0) + cut
+        return int(np.count_nonzero(over))
+
+    def _knots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Block centres (seconds) and cuts (dB) to interpolate between: each cut block with its neighbours, so
+        the cut fades to nothing over one block either side; the program's first and last blocks hold theirs."""
+        last = max(self._blocks, max(self._cuts, default=-1) + 1) - 1
+        points = {index: cut for index, cut in self._cuts.items()}
+        for index in self._cuts:
+            for neighbour in (index - 1, index + 1):
+                if 0 <= neighbour <= last:
+                    points.setdefault(neighbour, 0.0)
+        order = sorted(points)
+        centres = (np.array(order, dtype=np.float64) + 0.5) * OVERSHOOT_BLOCK_SECONDS
+        return centres, np.array([points[index] for index in order], dtype=np.float64)
 
     def apply(self, chunks: Iterable[bytes], rate: int) -> Iterator[bytes]:
         """The program's 16-bit chunks with the envelope applied."""
-        centres = (np.arange(len(self._local_db)) + 0.5) * OVERSHOOT_BLOCK_SECONDS
+        centres, cuts = self._knots()
         start = 0
         for chunk in chunks:
             samples = pcm16_to_float(chunk)
-            seconds = (start + np.arange(len(samples))) / rate
+            first, last = start / rate, (start + len(samples)) / rate
             start += len(samples)
-            # Beyond the first and last block centres the cut holds its value, so a program's edges are cut too.
-            local = np.interp(seconds, centres, self._local_db) if len(centres) else np.zeros(len(samples))
-            yield float_to_pcm16(samples * (10 ** ((self.gain_db + local) / 20)).astype(np.float32))
+            lo = max(0, int(np.searchsorted(centres, first)) - 1)
+            hi = int(np.searchsorted(centres, last)) + 1
+            if len(centres) and np.any(cuts[lo:hi]):
+                # Beyond the first and last knots the cut holds its value, so a program's edges are cut too.
+                seconds = (start - len(samples) + np.arange(len(samples))) / rate
+                local = np.interp(seconds, centres, cuts)
+                yield float_to_pcm16(samples * (10 ** ((self.gain_db + local) / 20)).astype(np.float32))
+            else:
+                yield float_to_pcm16(samples * np.float32(10 ** (self.gain_db / 20)))
 
 
 def pcm16_to_float(data: bytes) -> np.ndarray:

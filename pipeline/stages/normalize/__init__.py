@@ -77,6 +77,13 @@ def flagged(pieces: Iterable[SpokenPiece]) -> tuple[SpokenPiece, ...]:
     return tuple(piece for piece in pieces if piece.flag)
 
 
+def notable(pieces: Iterable[SpokenPiece]) -> tuple[SpokenPiece, ...]:
+    """The pieces `not_spoken` or `flagged` would pick, in order: all a report needs of a sentence's pieces."""
+    pieces = tuple(pieces)
+    kept = {id(piece) for piece in not_spoken(pieces) + flagged(pieces)}
+    return tuple(piece for piece in pieces if id(piece) in kept)
+
+
 @lru_cache(maxsize=4)
 def compiled_rules(date_order: str = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
     """The rules for a date order, compiled once."""
@@ -232,4 +239,4 @@ def normalize_text(text: str, date_order: str = DEFAULT_DATE_ORDER) -> str:
     return normalize_sentence((Piece(text),), date_order).spoken
 
 
-__all__ = ["Normalized", "SpokenPiece", "flagged", "not_spoken", "normalize_sentence", "normalize_text", "normalize_pieces", "compiled_rules"]
+__all__ = ["Normalized", "SpokenPiece", "flagged", "not_spoken", "notable", "normalize_sentence", "normalize_text", "normalize_pieces", "compiled_rules"]
