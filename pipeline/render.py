@@ -26,7 +26,7 @@ from pipeline.settings import (
 )
 from pipeline.stages.article import Article
 from pipeline.stages.chapters import build_chapters, chapters_json, chapters_report, chapters_vtt, ffmetadata
-from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, StreamEncoder, add_chapters, decode_float_blocks
+from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, StreamEncoder, add_chapters
 from pipeline.stages.estimate import (
     Estimate,
     estimate_seconds,
@@ -109,9 +109,10 @@ def default_output(article: Article, settings: RenderSettings, folder: Path = DE
     return folder / f"{article.name}.{settings.format}"
 
 
-def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings()) -> tuple[ScriptSentence, ...]:
-    """The script, refusing an article with nothing to say."""
-    script = build_script(article, lexicon, settings.date_order, notable_only=True)
+def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings(), *,
+                  notable_only: bool = False) -> tuple[ScriptSentence, ...]:
+    """The script, refusing an article with nothing to say (`notable_only`: see build_script)."""
+    script = build_script(article, lexicon, settings.date_order, notable_only=notable_only)
     if not script:
         raise InputError(f"{article.name}: the article has no words to speak")
     return script
@@ -177,7 +178,7 @@ def render(
     if not force:
         check_no_other_rendition(out)
     remove_stale_partials(out.parent, out.stem)
-    script = spoken_script(article, lexicon, settings)
+    script = spoken_script(article, lexicon, settings, notable_only=True)  # a book's every piece is 40 MB
     own_engine = engine is None
     engine = engine or get_engine(settings.engine)
     try:
@@ -288,8 +289,9 @@ def _synthesize_and_encode(
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
     def encoder(to: Path = path) -> StreamEncoder:
+        # Each encode is decoded and measured as it is made, the way a listener's player will decode it.
         return StreamEncoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
-                             tags=tags, display_name=display_name)
+                             tags=tags, display_name=display_name, check=_measure_decoded, check_rate=MEASURING_RATE)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
@@ -309,14 +311,14 @@ def _synthesize_and_encode(
 
     aim = first_aim(settings)
     if overlap_encoding:
-        leveled, passes = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
+        leveled, passes, measured = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
     else:
         for pcm in program():
             raw.append(pcm)
         chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
-        _encode(chunks, encoder)
+        measured = _encode(chunks, encoder)
         passes, whole_program = 1, (chunks, leveled)
-    delivered = deliver_in_spec(path, scratch, raw, encoder, engine.sample_rate, settings, aim, leveled, display_name,
+    delivered = deliver_in_spec(path, scratch, measured, raw, encoder, engine.sample_rate, settings, aim, leveled,
                                 whole_program if not overlap_encoding else None)
     return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
                      delivered.in_spec)
@@ -332,11 +334,11 @@ class Delivered:
 
 
 def deliver_in_spec(
-    path: Path, scratch: Path, raw: Sequence[bytes], encoder: Callable[[Path], StreamEncoder], rate: int,
-    settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult, display_name: str,
+    path: Path, scratch: Path, measured: Measurement, raw: Sequence[bytes], encoder: Callable[[Path], StreamEncoder],
+    rate: int, settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult,
     whole_program: tuple[Iterable[bytes], LoudnessResult] | None = None,
 ) -> Delivered:
-    """Decode the encoded file at `path` and measure what a listener gets; while it misses the loudness target
+    """Given what a listener gets of the encoded file at `path` (`measured`, as decoded): while it misses the loudness target
     or the true-peak ceiling, encode the leveled program again into `scratch` with a correction (a plain gain
     for what the codec did to the loudness, a local cut where it overshot the ceiling), at most DELIVERY_PASSES
     times, and keep whichever encode came closest at `path`.
@@ -347,7 +349,6 @@ def deliver_in_spec(
     `whole_program` is the program leveled whole for the aim, when that is what was encoded first (else it is
     leveled here, only if a correction is needed).
     """
-    measured = _measure_delivered(path, display_name)
     best = (_miss(measured, settings), measured, encoded.gain_db)
     if best[0] == 0:
         return Delivered(_delivered(measured, encoded.gain_db, encoded.limited), True, 0)
@@ -368,9 +369,9 @@ def deliver_in_spec(
         if abs(change) < 0.01 and not overshoots:
             break  # nothing left to correct
         trim.gain_db = gain_db
-        _encode(trim.apply(chunks, rate), lambda: encoder(scratch))
+        measured = _encode(trim.apply(chunks, rate), lambda: encoder(scratch))
         encodes += 1
-        measured, encoded_lufs = _measure_delivered(scratch, display_name), program.output_lufs + trim.gain_db
+        encoded_lufs = program.output_lufs + trim.gain_db
         if _miss(measured, settings) < best[0]:
             os.replace(scratch, path)
             best = (_miss(measured, settings), measured, program.gain_db + trim.gain_db)
@@ -380,9 +381,9 @@ def deliver_in_spec(
     return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
 
 
-def _measure_delivered(path: Path, display_name: str) -> Measurement:
-    """Loudness and peaks of an encoded file as a listener's player decodes it."""
-    return measure_float32(decode_float_blocks(path, MEASURING_RATE, display_name=display_name), MEASURING_RATE)
+def _measure_decoded(blocks: Iterable[bytes]) -> Measurement:
+    """Loudness and peaks of an encoded stream as a listener's player decodes it."""
+    return measure_float32(blocks, MEASURING_RATE)
 
 
 def _delivered(measured: Measurement, gain_db: float, limited: bool) -> LoudnessResult:
@@ -403,10 +404,10 @@ def _miss(measured: Measurement, settings: RenderSettings) -> float:
 
 def _level_while_encoding(
     program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim, raw: PcmSpool
-) -> tuple[LoudnessResult, int]:
+) -> tuple[LoudnessResult, int, Measurement]:
     """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
     stretch, and a rendition that missed the aim is encoded again from the spooled raw program. Returns the
-    loudness and the number of encodes."""
+    loudness, the number of encodes and the measurement of the encoded file."""
     leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs, raw=raw)
     stream = encoder()
     try:
@@ -414,24 +415,23 @@ def _level_while_encoding(
             stream.write(leveler.process(pcm))
         stream.write(leveler.flush())
         loudness = leveler.result()  # measured while ffmpeg drains its queue
-        stream.finish()
+        measured = stream.finish()
     except BaseException:
         stream.abort()
         raise
     if not leveler.needs_relevel(loudness):
-        return loudness, 1
+        return loudness, 1, measured
     chunks, loudness = leveler.relevel()
-    _encode(chunks, encoder)
-    return loudness, 2
+    return loudness, 2, _encode(chunks, encoder)
 
 
-def _encode(chunks: Iterable[bytes], encoder: Callable[[], StreamEncoder]) -> None:
-    """Encode finished PCM in one go."""
+def _encode(chunks: Iterable[bytes], encoder: Callable[[], StreamEncoder]) -> Measurement:
+    """Encode finished PCM in one go; the encoded file's measurement."""
     stream = encoder()
     try:
         for chunk in chunks:
             stream.write(chunk)
-        stream.finish()
+        return stream.finish()
     except BaseException:
         stream.abort()
         raise

@@ -10,17 +10,24 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import ExportError
 
-#: ffmpeg output options per format: codecs every news player can play.
+#: ffmpeg codec options per format: codecs every news player can play.
 FORMAT_ARGUMENTS = {
-    "mp3": ["-c:a", "libmp3lame", "-id3v2_version", "3", "-f", "mp3"],
-    "ogg": ["-c:a", "libopus", "-ar", "48000", "-f", "ogg"],
-    "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
+    "mp3": ["-c:a", "libmp3lame"],
+    "ogg": ["-c:a", "libopus", "-ar", "48000"],
+    "wav": ["-c:a", "pcm_s16le"],
 }
+#: ffmpeg muxer options per format (given to the tee muxer per output when the encoded stream is also checked).
+MUXER_OPTIONS = {"mp3": {"f": "mp3", "id3v2_version": "3"}, "ogg": {"f": "ogg"}, "wav": {"f": "wav"}}
+#: Samples at the start of a streamed encode that a decoder of the file would drop. An MP3 file starts with a
+#: LAME tag giving libmp3lame's delay (576 encoder + 529 decoder samples); a stream to a pipe cannot have one
+#: (it is written last), so the check trims the delay itself. Ogg carries its pre-skip at the start.
+STREAM_START_DELAY = {"mp3": 1105, "ogg": 0, "wav": 0}
 #: Containers that carry chapters, and ffmpeg's options for writing them when the audio is copied.
 CHAPTER_CONTAINERS = {"mp3": ["-id3v2_version", "3", "-f", "mp3"], "ogg": ["-f", "ogg"]}
 #: Pieces (about a sentence each) waiting for ffmpeg: enough to keep it busy while synthesis goes on, few enough
@@ -48,19 +55,40 @@ def ffmpeg_executable() -> str:
 
 
 def encode_command(output: str, *, audio_format: str, sample_rate: int, bitrate: str | None,
-                   tags: dict[str, str]) -> list[str]:
-    """The ffmpeg command that encodes mono 16-bit PCM from standard input to `output` (a path or pipe:1)."""
+                   tags: dict[str, str], copy_to_stdout: bool = False) -> list[str]:
+    """The ffmpeg command that encodes mono 16-bit PCM from standard input to `output` (a path or pipe:1); with
+    `copy_to_stdout`, the same encoded stream also goes to standard output (ffmpeg's tee muxer), for checking."""
     command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-ac", "1"]
     for key, value in tags.items():
         command += ["-metadata", f"{key}={value}"]
     if bitrate:
         command += ["-b:a", bitrate]
-    return command + FORMAT_ARGUMENTS[audio_format] + [output]
+    command += FORMAT_ARGUMENTS[audio_format]
+    muxer = MUXER_OPTIONS[audio_format]
+    if not copy_to_stdout:
+        return command + [arg for key, value in muxer.items() for arg in (f"-{key}", value)] + [output]
+    # The copy must never fail the file: a check that stops reading is ignored by the file's side.
+    slaves = f"[{_tee_options(muxer)}]{_tee_escape(output)}|[{_tee_options({'f': muxer['f'], 'onfail': 'ignore'})}]pipe:1"
+    return command + ["-map", "0:a", "-f", "tee", slaves]
+
+
+def _tee_options(options: dict[str, str]) -> str:
+    return ":".join(f"{key}={value}" for key, value in options.items())
+
+
+def _tee_escape(path: str) -> str:
+    """A path as one of the tee muxer's outputs: its separators and quotes taken literally."""
+    return "".join("\\" + char if char in "\\'|[]" else char for char in path)
 
 
 class StreamEncoder:
-    """Feed mono 16-bit PCM in pieces; ffmpeg encodes it to `path` as it arrives."""
+    """Feed mono 16-bit PCM in pieces; ffmpeg encodes it to `path` as it arrives.
+
+    With `check`, the encoded stream is also decoded as it is made (mono 32-bit float at `check_rate`, the
+    way a player would decode the file) and handed to `check` in a thread of its own; `finish` returns what
+    `check` returned. So a rendition is measured while it is encoded, not read back afterwards.
+    """
 
     def __init__(
         self,
@@ -71,17 +99,31 @@ class StreamEncoder:
         bitrate: str | None,
         tags: dict[str, str],
         display_name: str | None = None,
+        check: Callable[[Iterator[bytes]], object] | None = None,
+        check_rate: int = 48_000,
     ) -> None:
         command = encode_command(str(path), audio_format=audio_format, sample_rate=sample_rate, bitrate=bitrate,
-                                 tags=tags)
+                                 tags=tags, copy_to_stdout=check is not None)
         self.path = Path(path)
         self.display_name = display_name or self.path.name
         # ffmpeg's messages go to a file: a pipe nobody reads until the end could fill and stall it.
         self._errors = tempfile.TemporaryFile()
+        self._checker: _Checker | None = None
         try:
-            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors)
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._errors,
+                                             stdout=subprocess.PIPE if check else subprocess.DEVNULL)
         except OSError as error:
+            self._errors.close()
             raise ExportError(f"ffmpeg could not be started ({error.strerror or error}); reinstall imageio-ffmpeg") from None
+        if check is not None:
+            assert self._process.stdout is not None
+            try:
+                self._checker = _Checker(self._process.stdout, audio_format, check, check_rate, self.display_name)
+            except ExportError:
+                self._process.kill()
+                self._process.wait()
+                self._errors.close()
+                raise
         # A writer thread keeps synthesis from waiting on the pipe while ffmpeg catches up.
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_CHUNKS)
         self._broken = False
@@ -114,8 +156,9 @@ class StreamEncoder:
         if pcm:
             self._queue.put(pcm)
 
-    def finish(self) -> None:
-        """Wait for ffmpeg to write the whole file; raise ExportError if it failed."""
+    def finish(self) -> object:
+        """Wait for ffmpeg to write the whole file; raise ExportError if it failed. Returns what `check`
+        returned of the encoded stream (None without one)."""
         self._queue.put(None)
         self._writer.join()
         self._process.wait()
@@ -123,11 +166,14 @@ class StreamEncoder:
         errors = self._errors.read()
         self._errors.close()
         if self._process.returncode != 0:
+            if self._checker is not None:
+                self._checker.stop()
             lines = errors.decode("utf-8", "replace").strip().splitlines()
             reason = lines[-1] if lines else f"exit status {self._process.returncode}"
             if "No space left" in reason:
                 raise ExportError(f"{self.path.parent}: no space left on the device; free some space or write elsewhere")
             raise ExportError(f"ffmpeg could not encode {self.display_name}: {reason}")
+        return self._checker.result() if self._checker is not None else None
 
     def abort(self) -> None:
         """Stop ffmpeg without waiting for the file."""
@@ -137,6 +183,73 @@ class StreamEncoder:
         self._writer.join(timeout=5)
         self._process.wait()
         self._errors.close()
+        if self._checker is not None:
+            self._checker.stop()
+
+
+class _Checker:
+    """A second ffmpeg decoding an encoder's standard output, and a thread handing its samples to `check`."""
+
+    def __init__(self, encoded: BinaryIO, audio_format: str, check: Callable[[Iterator[bytes]], object],
+                 rate: int, display_name: str) -> None:
+        self.display_name = display_name
+        delay = STREAM_START_DELAY[audio_format]
+        trim = ["-af", f"atrim=start_sample={delay}"] if delay else []
+        command = ([ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin",
+                    "-f", MUXER_OPTIONS[audio_format]["f"], "-i", "pipe:0"] + trim
+                   + ["-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"])
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(command, stdin=encoded, stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError as error:
+            self._errors.close()
+            raise ExportError(f"ffmpeg could not be started to check {display_name} ({error.strerror or error})") from None
+        finally:
+            encoded.close()  # the decoder has it now: the encoder sees the pipe close if the decoder stops
+        self._result: object = None
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(check, 4 * round(10 * rate)), name="ffmpeg-check",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, check: Callable[[Iterator[bytes]], object], block_bytes: int) -> None:
+        assert self._process.stdout is not None
+        try:
+            self._result = check(_whole_samples(self._process.stdout, block_bytes))
+        except BaseException as failure:  # handed to the caller in result()
+            self._failure = failure
+            self._process.kill()
+
+    def result(self) -> object:
+        """Wait for the check; raise ExportError if the stream could not be decoded, or what the check raised."""
+        self._thread.join()
+        assert self._process.stdout is not None
+        self._process.stdout.close()
+        self._process.wait()
+        self._errors.seek(0)
+        errors = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        self._errors.close()
+        if self._failure is not None:
+            raise self._failure
+        if self._process.returncode != 0:
+            reason = errors[-1] if errors else f"exit status {self._process.returncode}"
+            raise ExportError(f"ffmpeg could not decode {self.display_name} to check it: {reason}")
+        return self._result
+
+    def stop(self) -> None:
+        """Stop the decoder and the check."""
+        self._process.kill()
+        self._thread.join(timeout=5)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._process.wait()
+        self._errors.close()
+
+
+def _whole_samples(stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
+    """A pipe of 32-bit samples read in blocks of whole samples."""
+    while data := stream.read(block_bytes):
+        yield data[: len(data) // 4 * 4]
 
 
 def add_chapters(path: Path, scratch: Path, metadata: str, *, audio_format: str, display_name: str) -> None:

@@ -1,0 +1,86 @@
+"""The streamed encoder: ffmpeg encodes as PCM arrives, and the encoded stream is decoded and checked on the way."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.errors import ExportError
+from pipeline.stages.encode import StreamEncoder, decode_float_blocks, encode_command
+from pipeline.stages.loudness import float_to_pcm16, measure_float32
+
+RATE = 22050
+
+
+def _speechlike(seconds: float = 6.0) -> bytes:
+    """Bursts of a harmonic tone with a click in the middle of the fourth second: peaks to find, silence between."""
+    t = np.arange(round(seconds * RATE)) / RATE
+    tone = 0.25 * np.sin(2 * np.pi * 220 * t) + 0.12 * np.sin(2 * np.pi * 1330 * t)
+    envelope = (np.sin(2 * np.pi * 1.5 * t) > 0).astype(np.float32)
+    samples = (tone * envelope).astype(np.float32)
+    if seconds > 3.5:
+        samples[round(3.5 * RATE)] = 0.95
+    return float_to_pcm16(samples)
+
+
+def _encode(path: Path, audio_format: str, pcm: bytes, check=lambda blocks: measure_float32(blocks, 48000)):
+    stream = StreamEncoder(path, audio_format=audio_format, sample_rate=RATE, bitrate=None, tags={"title": "t"},
+                           check=check)
+    try:
+        for start in range(0, len(pcm), 8820):
+            stream.write(pcm[start : start + 8820])
+        return stream.finish()
+    except BaseException:
+        stream.abort()
+        raise
+
+
+@pytest.mark.parametrize("audio_format", ["mp3", "ogg", "wav"])
+def test_the_checked_stream_measures_what_the_written_file_decodes_to(tmp_path, audio_format):
+    path = tmp_path / f"out.{audio_format}"
+    checked = _encode(path, audio_format, _speechlike())
+    from_file = measure_float32(decode_float_blocks(path), 48000)
+    assert checked.lufs == pytest.approx(from_file.lufs, abs=0.02)
+    assert checked.true_peak_dbfs == pytest.approx(from_file.true_peak_dbfs, abs=0.05)
+    # The loud blocks sit at the same 10 ms positions: an encoder delay left in would shift them.
+    loudest = lambda m: int(m.block_peaks.index[np.argmax(m.block_peaks.peak)])  # noqa: E731
+    assert loudest(checked) == loudest(from_file) == 350
+
+
+def test_a_path_with_the_tee_muxers_special_characters_is_written_as_named(tmp_path):
+    path = tmp_path / "it's [draft] a|b: c.mp3"
+    checked = _encode(path, "mp3", _speechlike(2.0))
+    assert path.is_file() and math.isfinite(checked.lufs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_a_check_that_fails_is_raised_and_stops_nothing_else(tmp_path):
+    def failing(blocks):
+        next(iter(blocks))
+        raise ValueError("the check broke")
+
+    with pytest.raises(ValueError, match="the check broke"):
+        _encode(tmp_path / "out.mp3", "mp3", _speechlike(30.0), check=failing)
+
+
+def test_an_unchecked_encode_returns_nothing_and_writes_the_file(tmp_path):
+    path = tmp_path / "plain.ogg"
+    assert _encode(path, "ogg", _speechlike(1.0), check=None) is None
+    assert path.stat().st_size > 0
+
+
+def test_the_checked_command_copies_the_stream_to_standard_output_and_never_fails_the_file_for_it():
+    command = encode_command("/x/out.mp3", audio_format="mp3", sample_rate=RATE, bitrate="64k", tags={},
+                             copy_to_stdout=True)
+    assert command[-2:] == ["tee", "[f=mp3:id3v2_version=3]/x/out.mp3|[f=mp3:onfail=ignore]pipe:1"]
+
+
+def test_a_decoder_that_cannot_start_is_an_export_error(tmp_path, monkeypatch):
+    import pipeline.stages.encode as encode
+
+    monkeypatch.setitem(encode.MUXER_OPTIONS, "mp3", {"f": "no_such_muxer"})
+    with pytest.raises(ExportError, match="ffmpeg could not"):
+        _encode(tmp_path / "out.mp3", "mp3", _speechlike(1.0))
