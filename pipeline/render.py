@@ -288,10 +288,12 @@ def _synthesize_and_encode(
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
+    measure = _measurer(engine.sample_rate)
+
     def encoder(to: Path = path) -> StreamEncoder:
         # Each encode is decoded and measured as it is made, the way a listener's player will decode it.
         return StreamEncoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
-                             tags=tags, display_name=display_name, check=_measure_decoded, check_rate=MEASURING_RATE)
+                             tags=tags, display_name=display_name, check=measure, check_rate=MEASURING_RATE)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
@@ -381,9 +383,11 @@ def deliver_in_spec(
     return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
 
 
-def _measure_decoded(blocks: Iterable[bytes]) -> Measurement:
-    """Loudness and peaks of an encoded stream as a listener's player decodes it."""
-    return measure_float32(blocks, MEASURING_RATE)
+def _measurer(program_rate: int) -> Callable[[Iterable[bytes]], Measurement]:
+    """What measures an encoded stream as a listener's player decodes it (at MEASURING_RATE); the loudness at
+    half that rate when the program has nothing above a quarter of it (a 22 kHz voice), which is as exact."""
+    step = 2 if program_rate <= MEASURING_RATE // 2 else 1
+    return lambda blocks: measure_float32(blocks, MEASURING_RATE, loudness_step=step)
 
 
 def _delivered(measured: Measurement, gain_db: float, limited: bool) -> LoudnessResult:

@@ -199,3 +199,22 @@ def test_peak_trim_cuts_only_where_the_encoded_file_overshot():
     trim.gain_db = -6.0
     again = pcm16_to_float(b"".join(trim.apply([program], rate)))
     assert again[round(0.1 * rate)] == pytest.approx(0.5 * 10 ** (-6 / 20), rel=1e-3)
+
+
+def test_loudness_read_on_every_other_sample_of_a_band_limited_program_is_the_same():
+    from pipeline.stages.loudness import measure_float32
+
+    rate = 48000
+    rng = np.random.default_rng(5)
+    t = np.arange(4 * rate) / rate
+    # Speech-like energy below 10 kHz: tones with a slow envelope, some noise, filtered by an FFT brick wall.
+    signal = sum(0.1 * np.sin(2 * np.pi * f * t + rng.uniform(0, 6)) for f in (180, 950, 2400, 6100, 9800))
+    signal = signal * (0.6 + 0.4 * np.sin(2 * np.pi * 0.7 * t))
+    spectrum = np.fft.rfft(signal + 0.02 * rng.standard_normal(len(t)))
+    spectrum[np.fft.rfftfreq(len(t), 1 / rate) > 11_000] = 0
+    samples = np.fft.irfft(spectrum, len(t)).astype(np.float32)
+    pieces = [samples[i : i + 7001].tobytes() for i in range(0, len(samples), 7001)]  # odd lengths: phase kept
+    full = measure_float32(pieces, rate)
+    halved = measure_float32(pieces, rate, loudness_step=2)
+    assert halved.lufs == pytest.approx(full.lufs, abs=0.05)
+    assert halved.true_peak_dbfs == full.true_peak_dbfs

@@ -363,9 +363,15 @@ class Measurement:
     block_peaks: BlockPeaks = field(default_factory=BlockPeaks, compare=False, repr=False)
 
 
-def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
-    """Measure 32-bit float samples that arrive in blocks (a file being decoded)."""
-    meter = LoudnessMeter(rate)
+def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1) -> Measurement:
+    """Measure 32-bit float samples that arrive in blocks (a file being decoded).
+
+    With `loudness_step` N the loudness is measured on every Nth sample, at rate / N: exact for audio with
+    nothing above rate / 2N (a 22 kHz program decoded at 48 kHz, read at 24 kHz), and N times cheaper. Peaks
+    are always read at the full rate.
+    """
+    meter = LoudnessMeter(rate // loudness_step)
+    seen = 0
     peak = 0.0
     tail = np.zeros(0, dtype=np.float32)
     block_frames = round(OVERSHOOT_BLOCK_SECONDS * rate)
@@ -382,7 +388,8 @@ def measure_float32(blocks: Iterable[bytes], rate: int) -> Measurement:
 
     for data in blocks:
         block = np.frombuffer(data, dtype="<f4")
-        meter.add(block)
+        meter.add(block[-seen % loudness_step :: loudness_step])
+        seen += len(block)
         # The last few samples of the previous block go in again, so a peak between two blocks is not missed.
         joined = np.concatenate([tail, block])
         peak = true_peak(joined, at_least=peak)
