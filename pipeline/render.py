@@ -288,7 +288,7 @@ def _synthesize_and_encode(
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
-    measure = _measurer(engine.sample_rate)
+    measure = _measurer(engine.sample_rate, settings)
 
     def encoder(to: Path = path) -> StreamEncoder:
         # Each encode is decoded and measured as it is made, the way a listener's player will decode it.
@@ -383,11 +383,14 @@ def deliver_in_spec(
     return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
 
 
-def _measurer(program_rate: int) -> Callable[[Iterable[bytes]], Measurement]:
+def _measurer(program_rate: int, settings: RenderSettings) -> Callable[[Iterable[bytes]], Measurement]:
     """What measures an encoded stream as a listener's player decodes it (at MEASURING_RATE); the loudness at
-    half that rate when the program has nothing above a quarter of it (a 22 kHz voice), which is as exact."""
+    half that rate when the program has nothing above a quarter of it (a 22 kHz voice), which is as exact. It
+    lists the peaks of only those 10 ms blocks that the corrections deliver_in_spec may make (a gain of up to
+    MAX_DELIVERY_BOOST_DB, twice over) could lift over the ceiling it aims under."""
     step = 2 if program_rate <= MEASURING_RATE // 2 else 1
-    return lambda blocks: measure_float32(blocks, MEASURING_RATE, loudness_step=step)
+    floor = settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB - 2 * MAX_DELIVERY_BOOST_DB - 0.2
+    return lambda blocks: measure_float32(blocks, MEASURING_RATE, loudness_step=step, loud_floor_dbfs=floor)
 
 
 def _delivered(measured: Measurement, gain_db: float, limited: bool) -> LoudnessResult:

@@ -218,3 +218,16 @@ def test_loudness_read_on_every_other_sample_of_a_band_limited_program_is_the_sa
     halved = measure_float32(pieces, rate, loudness_step=2)
     assert halved.lufs == pytest.approx(full.lufs, abs=0.05)
     assert halved.true_peak_dbfs == full.true_peak_dbfs
+
+
+def test_peak_trim_holds_a_cut_at_the_programs_last_block_to_its_end_and_touches_nothing_far_away():
+    from pipeline.stages.loudness import BlockPeaks, PeakTrim
+
+    rate = 22050
+    program = float_to_pcm16(np.full(rate, 0.5, dtype=np.float32))  # one second: blocks 0..99
+    trim = PeakTrim()
+    assert trim.lower_overshoots(BlockPeaks(np.array([10, 99]), np.array([0.2, 1.0], dtype=np.float32), 100), -1.0) == 1
+    out = pcm16_to_float(b"".join(trim.apply([program], rate)))
+    assert out[-1] == pytest.approx(0.5 * 10 ** (-1.0 / 20), rel=0.01)  # the last block's cut holds to the end
+    assert out[round(0.5 * rate)] == pytest.approx(0.5, rel=1e-3)  # block 10 was under the ceiling: untouched
+    assert np.all(out[: round(0.95 * rate)] == pytest.approx(0.5, rel=1e-3))

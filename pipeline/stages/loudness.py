@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -89,7 +90,9 @@ class LoudnessMeter:
         self._carry = np.zeros(_FFT_SIZE - self._step)
         self._pending: list[np.ndarray] = []
         self._pending_frames = 0
-        self._energies: list[np.ndarray] = []
+        # One growing buffer, not an array per block: a book's thousands of tiny arrays, each made while a
+        # sentence's big buffers come and go, would pin pages of freed memory all over the C heap.
+        self._energies = array("d")
 
     def add(self, samples: np.ndarray) -> None:
         """Take the next float samples of the program."""
@@ -101,7 +104,7 @@ class LoudnessMeter:
             whole = len(pending) // self._step * self._step
             for start in range(0, whole, self._step):
                 energies, self._carry = self._filter_block(pending[start : start + self._step], self._carry)
-                self._energies.append(energies)
+                self._energies.frombytes(energies.tobytes())
             self._pending = [pending[whole:].copy()]  # a copy: a view would keep the whole piece alive
             self._pending_frames = len(pending) - whole
 
@@ -118,7 +121,7 @@ class LoudnessMeter:
         tail = np.concatenate(self._pending) if self._pending else np.zeros(0)
         padded = max(math.ceil(self.frames / self.hop) * self.hop, minimum) - (self.frames - len(tail))
         tail = np.pad(tail, (0, padded - len(tail)))
-        energies, carry = list(self._energies), self._carry  # reading is not feeding: more audio may follow
+        energies, carry = [np.frombuffer(self._energies).copy()], self._carry  # reading is not feeding: more audio may follow
         for start in range(0, len(tail), self._step):
             block_energies, carry = self._filter_block(tail[start : start + self._step], carry)
             energies.append(block_energies)
@@ -334,8 +337,8 @@ def _encoder_ceiling(ceiling_dbfs: float) -> float:
     return 10 ** ((ceiling_dbfs - TRUE_PEAK_MARGIN_DB) / 20)
 
 
-#: Blocks quieter than this are not listed among a measurement's block peaks: no correction the delivery check
-#: makes (at most MAX_DELIVERY_BOOST_DB of gain) could lift them over any ceiling in use.
+#: Blocks quieter than this are not listed among a measurement's block peaks unless the caller says otherwise
+#: (a render lists only those a correction could lift over its ceiling: a leveled book has a million above -6).
 LOUD_BLOCK_FLOOR_DBFS = -6.0
 
 
@@ -344,7 +347,7 @@ class BlockPeaks:
     """The sample peak of each OVERSHOOT_BLOCK_SECONDS block of a program that comes near full scale (the
     others are left out, so twelve hours of speech take kilobytes, not the 35 MB a full list would)."""
 
-    index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 10 ms blocks: 248 days
     peak: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     count: int = 0  # blocks in the whole program, listed or not
 
@@ -363,8 +366,10 @@ class Measurement:
     block_peaks: BlockPeaks = field(default_factory=BlockPeaks, compare=False, repr=False)
 
 
-def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1) -> Measurement:
-    """Measure 32-bit float samples that arrive in blocks (a file being decoded).
+def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1,
+                    loud_floor_dbfs: float = LOUD_BLOCK_FLOOR_DBFS) -> Measurement:
+    """Measure 32-bit float samples that arrive in blocks (a file being decoded); the block peaks listed are
+    those at or above `loud_floor_dbfs`.
 
     With `loudness_step` N the loudness is measured on every Nth sample, at rate / N: exact for audio with
     nothing above rate / 2N (a 22 kHz program decoded at 48 kHz, read at 24 kHz), and N times cheaper. Peaks
@@ -375,15 +380,15 @@ def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1) 
     peak = 0.0
     tail = np.zeros(0, dtype=np.float32)
     block_frames = round(OVERSHOOT_BLOCK_SECONDS * rate)
-    floor = np.float32(10 ** (LOUD_BLOCK_FLOOR_DBFS / 20))
-    loud_index, loud_peak, counted = [], [], 0
+    floor = np.float32(10 ** (loud_floor_dbfs / 20))
+    loud_index, loud_peak, counted = array("i"), array("f"), 0  # growing buffers, as in LoudnessMeter
     unblocked = np.zeros(0, dtype=np.float32)  # samples of a 10 ms block not yet complete
 
     def keep_loud(peaks: np.ndarray) -> None:
         nonlocal counted
         loud = np.flatnonzero(peaks >= floor)
-        loud_index.append(loud + counted)
-        loud_peak.append(peaks[loud])
+        loud_index.frombytes((loud + counted).astype(np.int32).tobytes())
+        loud_peak.frombytes(peaks[loud].astype(np.float32).tobytes())
         counted += len(peaks)
 
     for data in blocks:
@@ -400,8 +405,8 @@ def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1) 
         unblocked = magnitude[whole:]
     if len(unblocked):
         keep_loud(unblocked.max(keepdims=True))
-    peaks = BlockPeaks(np.concatenate(loud_index).astype(np.int64), np.concatenate(loud_peak).astype(np.float32),
-                       counted) if loud_index else BlockPeaks()
+    peaks = BlockPeaks(np.frombuffer(loud_index, dtype=np.int32).copy(), np.frombuffer(loud_peak, dtype=np.float32).copy(),
+                       counted)
     return Measurement(meter.lufs(), 20 * math.log10(peak) if peak > 0 else -math.inf, peaks)
 
 
@@ -423,16 +428,15 @@ class PeakTrim:
         """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading);
         return how many blocks were over."""
         self._blocks = max(self._blocks, block_peaks.count)
-        with np.errstate(divide="ignore"):
-            excess = 20 * np.log10(np.maximum(block_peaks.peak.astype(np.float64), 1e-12)) - ceiling_dbfs
-        over = excess > 0
+        over = np.flatnonzero(block_peaks.peak > 10 ** (ceiling_dbfs / 20))  # few: the rest are never copied
+        excess = 20 * np.log10(block_peaks.peak[over].astype(np.float64)) - ceiling_dbfs
         spread: dict[int, float] = {}
-        for index, cut in zip(block_peaks.index[over].tolist(), (-excess[over]).tolist(), strict=True):
+        for index, cut in zip(block_peaks.index[over].tolist(), (-excess).tolist(), strict=True):
             for neighbour in range(max(0, index - OVERSHOOT_SPREAD_BLOCKS), index + OVERSHOOT_SPREAD_BLOCKS + 1):
                 spread[neighbour] = min(spread.get(neighbour, 0.0), cut)
         for index, cut in spread.items():
             self._cuts[index] = self._cuts.get(index, 0.0) + cut
-        return int(np.count_nonzero(over))
+        return len(over)
 
     def _knots(self) -> tuple[np.ndarray, np.ndarray]:
         """Block centres (seconds) and cuts (dB) to interpolate between: each cut block with its neighbours, so
