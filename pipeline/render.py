@@ -51,13 +51,15 @@ from pipeline.stages.report import (
 from pipeline.stages.script import ScriptSentence, build_script
 from pipeline.stages.spool import PcmSpool, check_free_space
 from pipeline.stages.stitch import Stitcher, Timing
-from pipeline.stages.synthesize import synthesize_sentences
+from pipeline.stages.synthesize import read_ahead, synthesize_sentences
 
 DEFAULT_OUTPUT_FOLDER = Path("audio_out")
 #: Beyond this many seconds of estimated audio a program is leveled whole before it is encoded: a streamed
 #: encode's warm-up guess misses a long program's loudness, and encoding hours of audio twice costs more than
 #: the overlap saves (the raw audio is spooled to disk either way).
 STREAM_ENCODE_MAX_SECONDS = 20 * 60
+#: Sentences the engine may speak ahead of leveling, on a thread of its own, when a render may use two cores.
+READ_AHEAD_SENTENCES = 4
 #: The longest rendition made without being asked: an estimate above this many minutes is refused (--max-minutes).
 DEFAULT_MAX_MINUTES = 1440
 #: How often (in sentences) the heap's free pages go back to the system during a render.
@@ -169,7 +171,7 @@ def render(
     before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With
     `cache_dir` each sentence's audio is kept in a sentence cache there and taken from it when it is already
     in it: a render that was killed picks up where it stopped. With `overlap_encoding` ffmpeg encodes on a second core while
-    synthesis goes on, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
+    synthesis goes on, and the engine speaks a few sentences ahead on a thread of its own, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
     check_settings(settings)
@@ -196,7 +198,7 @@ def render(
                 produced = _synthesize_and_encode(
                     script, engine, voice, settings, audio_partial, outputs.scratch(out), spool,
                     title=article.title or article.name, display_name=str(out), overlap_encoding=stream,
-                    progress=progress,
+                    progress=progress, read_ahead_sentences=READ_AHEAD_SENTENCES if overlap_encoding else 0,
                 )
             finally:
                 spool.close()
@@ -282,6 +284,7 @@ def _synthesize_and_encode(
     display_name: str,
     overlap_encoding: bool,
     progress: Callable[[int, int, float], None] | None = None,
+    read_ahead_sentences: int = 0,
 ) -> _Produced:
     """Synthesize and stitch sentence by sentence, level the loudness, encode, check the delivered file; the
     unleveled program goes to `raw` (memory, then a file beside the output), never all into memory."""
@@ -297,6 +300,8 @@ def _synthesize_and_encode(
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
+    if read_ahead_sentences:
+        spoken = read_ahead(spoken, read_ahead_sentences)
     stitcher = Stitcher(sample_rate=engine.sample_rate, clause_ms=settings.pauses.clause)
     timings: list[Timing] = []
 

@@ -87,3 +87,58 @@ def test_one_engine_call_per_piece():
     assert [len(result.pieces) for result in results] == [1, 2]
     assert engine.calls == ["Short."] + list(clause_pieces(LONG, 300))
     assert results[1].pieces[0].frames == ToneEngine.frames_for(engine.calls[1], 170)
+
+
+# --- reading ahead ----------------------------------------------------------------------------------------
+
+
+def test_read_ahead_yields_every_item_in_order_from_another_thread():
+    import threading
+
+    from pipeline.stages.synthesize import read_ahead
+
+    made_on = set()
+
+    def items():
+        for number in range(50):
+            made_on.add(threading.get_ident())
+            yield number
+
+    assert list(read_ahead(items(), 4)) == list(range(50))
+    assert made_on and threading.get_ident() not in made_on
+
+
+def test_read_ahead_raises_an_error_where_its_item_would_have_been():
+    from pipeline.stages.synthesize import read_ahead
+
+    def items():
+        yield from (1, 2)
+        raise ValueError("the engine broke")
+
+    got = []
+    with pytest.raises(ValueError, match="the engine broke"):
+        for item in read_ahead(items(), 4):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_a_reader_that_stops_early_stops_the_thread_before_going_on():
+    import threading
+
+    from pipeline.stages.synthesize import read_ahead
+
+    made = []
+
+    def items():
+        for number in range(1000):
+            made.append(number)
+            yield number
+
+    before = threading.active_count()
+    reader = read_ahead(items(), 3)
+    assert [next(reader), next(reader)] == [0, 1]
+    reader.close()  # as when a render fails: the engine must be free again when close returns
+    count = len(made)
+    assert threading.active_count() == before
+    assert count <= 2 + 3 + 2  # what was read, what the queue held, and the item in hand
+    assert len(made) == count  # nothing is made after close

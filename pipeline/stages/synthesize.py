@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -14,6 +17,7 @@ from pipeline.engines.base import Audio, Engine, Voice
 SILENCE_THRESHOLD = 328
 #: Silence kept at each trimmed edge so consonant onsets and releases are not clipped.
 EDGE_MARGIN_SECONDS = 0.02
+T = TypeVar("T")
 _SPEAKABLE = re.compile(r"[^\W_]")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
 
@@ -77,3 +81,46 @@ def synthesize_sentences(
             trim_silence(engine.synthesize(piece, voice, rate)) for piece in clause_pieces(text, max_piece_chars)
         )
         yield SpokenAudio(pieces)
+
+
+def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """The same items in the same order, made up to `depth` ahead by a thread of their own: the engine speaks
+    the next sentences while this thread levels and stitches the last one. An error is raised where its item
+    would have been; when the reader stops early, the thread finishes the item in hand and stops, so nothing
+    else uses the engine once this generator is closed."""
+    ready: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ready.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(("end", None))
+        except BaseException as error:  # handed to the reader, raised there
+            ready.put(("error", error))
+
+    worker = threading.Thread(target=produce, name="synthesis", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # a worker blocked on a full queue gets room to see the stop
+            try:
+                ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
