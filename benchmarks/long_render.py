@@ -130,7 +130,8 @@ def main() -> int:
         hours = report["duration_seconds"] / 3600
         print(f"{actual:>7} words {hours:5.2f} h audio: {seconds:7.1f} s = {per_thousand[-1]:.2f} s per 1,000 words; "
               f"peak RSS render {self_kb / 1024:.0f} MB, ffmpeg {children_kb / 1024:.0f} MB (target <= 250 MB); "
-              f"estimate off by {100 * (report['estimate']['seconds'] / report['duration_seconds'] - 1):+.1f}%")
+              f"estimate off by {100 * (report['estimate']['seconds'] / report['duration_seconds'] - 1):+.1f}%; "
+              f"{report['loudness']['passes']} encodes")
     spread = max(per_thousand) / min(per_thousand) - 1
     print(f"time per 1,000 words varies by {100 * spread:.1f}% across the lengths (target <= 15%)")
     return 0

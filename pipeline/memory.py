@@ -3,8 +3,8 @@ blocks are freed, up to 32 MB, after which every buffer a render makes and drops
 fragments it (a 30,000-word render peaked at 214 MB instead of 166 MB). A fixed threshold stops that; it is
 set at 4 MB, not lower, because each block above it is a fresh mmap whose pages fault in one by one: at 128 KB
 the loudness meter's FFT buffers tripled its time. The freed sentence-sized blocks that stay in the heap go back
-to the system in `release_free_memory`, which a render calls now and then. Two arenas are enough for a render's
-few threads."""
+to the system in `release_free_memory`, which a render calls now and then. Two arenas are shared by a
+render's threads (main, synthesis, ffmpeg writer and check): each arena holds freed memory of its own."""
 
 from __future__ import annotations
 

@@ -66,10 +66,14 @@ DEFAULT_MAX_MINUTES = 1440
 TRIM_EVERY_SENTENCES = 200
 #: Encodes beyond the first that may be spent bringing a delivered file into spec.
 DELIVERY_PASSES = 2
-#: How much further below the ceiling to aim than a delivered peak overshot it.
-PEAK_CORRECTION_MARGIN_DB = 0.3
+#: How much further below the ceiling to aim than a delivered peak overshot it; blocks this close to the ceiling
+#: are cut too, since a re-encode moves a codec's peaks by a few tenths of a dB, and in a book's hours of audio
+#: some block just under the ceiling would go over in the second encode and cost a third.
+PEAK_CORRECTION_MARGIN_DB = 0.6
 #: The most a delivered file is made louder than its leveled program, to make up for the codec.
 MAX_DELIVERY_BOOST_DB = 1.0
+#: The most one correction makes a delivered file louder than the encode before it.
+MAX_CORRECTION_STEP_DB = 2 * MAX_DELIVERY_BOOST_DB
 
 
 @dataclass(frozen=True)
@@ -317,14 +321,17 @@ def _synthesize_and_encode(
             yield pcm
 
     aim = first_aim(settings)
-    if overlap_encoding:
-        leveled, passes, measured = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
-    else:
-        for pcm in program():
-            raw.append(pcm)
-        chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
-        measured = _encode(chunks, encoder)
-        passes, whole_program = 1, (chunks, leveled)
+    try:
+        if overlap_encoding:
+            leveled, passes, measured = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
+        else:
+            for pcm in program():
+                raw.append(pcm)
+            chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
+            measured = _encode(chunks, encoder)
+            passes, whole_program = 1, (chunks, leveled)
+    finally:
+        spoken.close()  # a failed render stops the synthesis thread now, before the engine is closed
     delivered = deliver_in_spec(path, scratch, measured, raw, encoder, engine.sample_rate, settings, aim, leveled,
                                 whole_program if not overlap_encoding else None)
     return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
@@ -369,7 +376,8 @@ def deliver_in_spec(
         # Loudness inside the window is left alone: chasing the exact target moves a lossy codec's peaks again.
         if correct_gain and _loudness_miss(measured, settings) > 0:
             codec_shift = measured.lufs - encoded_lufs
-            gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs)
+            gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs,
+                          trim.gain_db + MAX_CORRECTION_STEP_DB)  # blocks further under were not listed
         change = gain_db - trim.gain_db
         overshoots = trim.lower_overshoots(measured.block_peaks.scaled(10 ** (change / 20)),
                                            settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
@@ -390,11 +398,11 @@ def deliver_in_spec(
 
 def _measurer(program_rate: int, settings: RenderSettings) -> Callable[[Iterable[bytes]], Measurement]:
     """What measures an encoded stream as a listener's player decodes it (at MEASURING_RATE); the loudness at
-    half that rate when the program has nothing above a quarter of it (a 22 kHz voice), which is as exact. It
-    lists the peaks of only those 10 ms blocks that the corrections deliver_in_spec may make (a gain of up to
-    MAX_DELIVERY_BOOST_DB, twice over) could lift over the ceiling it aims under."""
+    half that rate when the program has nothing above a quarter of it (a 22 kHz voice: within a few hundredths
+    of a LU). It lists the peaks of only those 10 ms blocks that one correction of deliver_in_spec (at most
+    MAX_CORRECTION_STEP_DB louder) could lift over the ceiling it aims under."""
     step = 2 if program_rate <= MEASURING_RATE // 2 else 1
-    floor = settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB - 2 * MAX_DELIVERY_BOOST_DB - 0.2
+    floor = settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB - MAX_CORRECTION_STEP_DB - 0.2
     return lambda blocks: measure_float32(blocks, MEASURING_RATE, loudness_step=step, loud_floor_dbfs=floor)
 
 

@@ -84,3 +84,21 @@ def test_a_decoder_that_cannot_start_is_an_export_error(tmp_path, monkeypatch):
     monkeypatch.setitem(encode.MUXER_OPTIONS, "mp3", {"f": "no_such_muxer"})
     with pytest.raises(ExportError, match="ffmpeg could not"):
         _encode(tmp_path / "out.mp3", "mp3", _speechlike(1.0))
+
+
+def test_a_check_that_stops_reading_early_neither_hangs_the_encode_nor_spoils_the_file(tmp_path):
+    import threading
+
+    def first_block_only(blocks):
+        return len(next(iter(blocks)))
+
+    path = tmp_path / "out.mp3"
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.update(result=_encode(path, "mp3", _speechlike(60.0),
+                                                                          check=first_block_only)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the encode hung on a check that stopped reading"
+    assert outcome["result"] > 0
+    decoded = b"".join(decode_float_blocks(path))
+    assert len(decoded) / 4 / 48000 == pytest.approx(60.0, abs=0.2)  # the whole minute is in the file

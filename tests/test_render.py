@@ -127,3 +127,32 @@ def test_a_program_that_cannot_reach_the_target_is_not_made_worse_and_the_report
     assert loudness["in_spec"] is False and measured.lufs < -20  # no gain piled onto clicks, and it says so
     assert loudness["gain_db"] < 40 and loudness["passes"] <= 3
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.json", f"a.{audio_format}", "a.vtt"])  # no scratch
+
+
+def test_a_render_that_fails_stops_the_synthesis_thread_before_it_returns(tmp_path):
+    import threading
+
+    class CountingEngine(ToneEngine):
+        calls = 0
+
+        def synthesize(self, text, voice, rate):
+            CountingEngine.calls += 1
+            return super().synthesize(text, voice, rate)
+
+    def fail_at_the_third_sentence(done, total, seconds):
+        if done == 3:
+            raise RuntimeError("stopped by the test")
+
+    before = threading.active_count()
+    # The exception is kept (as the CLI keeps it while it reports it): its traceback holds render's frames, so
+    # only render itself can have stopped the thread.
+    with pytest.raises(RuntimeError, match="stopped by the test") as caught:
+        render(parse_article(ARTICLE * 4), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone"),
+               out=tmp_path / "a.mp3", engine=CountingEngine(), progress=fail_at_the_third_sentence)
+    calls = CountingEngine.calls
+    assert threading.active_count() == before  # no synthesis thread, encoder or check left running
+    assert calls < 12  # read ahead of the third sentence by at most a few, then stopped
+    threading.Event().wait(0.3)
+    assert CountingEngine.calls == calls  # and nothing uses the engine after render has returned
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert caught.value is not None

@@ -116,11 +116,13 @@ class StreamEncoder:
             self._errors.close()
             raise ExportError(f"ffmpeg could not be started ({error.strerror or error}); reinstall imageio-ffmpeg") from None
         if check is not None:
-            assert self._process.stdout is not None
+            assert self._process.stdout is not None and self._process.stdin is not None
             try:
                 self._checker = _Checker(self._process.stdout, audio_format, check, check_rate, self.display_name)
-            except ExportError:
+            except BaseException:
                 self._process.kill()
+                self._process.stdin.close()
+                self._process.stdout.close()
                 self._process.wait()
                 self._errors.close()
                 raise
@@ -170,7 +172,7 @@ class StreamEncoder:
                 self._checker.stop()
             lines = errors.decode("utf-8", "replace").strip().splitlines()
             reason = lines[-1] if lines else f"exit status {self._process.returncode}"
-            if "No space left" in reason:
+            if any("No space left" in line for line in lines):  # behind the tee muxer, not the last line
                 raise ExportError(f"{self.path.parent}: no space left on the device; free some space or write elsewhere")
             raise ExportError(f"ffmpeg could not encode {self.display_name}: {reason}")
         return self._checker.result() if self._checker is not None else None
@@ -195,9 +197,7 @@ class _Checker:
         self.display_name = display_name
         delay = STREAM_START_DELAY[audio_format]
         trim = ["-af", f"atrim=start_sample={delay}"] if delay else []
-        command = ([ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin",
-                    "-f", MUXER_OPTIONS[audio_format]["f"], "-i", "pipe:0"] + trim
-                   + ["-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"])
+        command = float_decode_command(["-f", MUXER_OPTIONS[audio_format]["f"], "-i", "pipe:0", *trim], rate)
         self._errors = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(command, stdin=encoded, stdout=subprocess.PIPE, stderr=self._errors)
@@ -216,9 +216,13 @@ class _Checker:
         assert self._process.stdout is not None
         try:
             self._result = check(_whole_samples(self._process.stdout, block_bytes))
+            # A check that stopped reading early must not leave the decoder, and through it the encoder, blocked
+            # on a full pipe: the rest is read and dropped.
+            while self._process.stdout.read(block_bytes):
+                pass
         except BaseException as failure:  # handed to the caller in result()
             self._failure = failure
-            self._process.kill()
+            self._process.kill()  # the encoder's copy to it is ignored from then on
 
     def result(self) -> object:
         """Wait for the check; raise ExportError if the stream could not be decoded, or what the check raised."""
@@ -291,17 +295,24 @@ def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate:
 MEASURING_RATE = 48_000
 
 
+def float_decode_command(source: list[str], rate: int) -> list[str]:
+    """ffmpeg decoding `source` (its input options, -i and any filter) to mono 32-bit float at `rate` on its
+    standard output."""
+    return [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", *source, "-ac", "1",
+            "-ar", str(rate), "-f", "f32le", "pipe:1"]
+
+
 def decode_float_blocks(path: Path, rate: int = MEASURING_RATE, block_seconds: float = 10.0,
                         display_name: str | None = None) -> Iterator[bytes]:
-    """Decode an audio file to mono 32-bit float samples at `rate`, in blocks, without holding the whole file.
+    """Decode an audio file to mono 32-bit float samples at `rate`, in blocks, without holding the whole file
+    (to check a finished file: a render measures each encode as it is made).
 
     Float, not 16-bit: a lossy codec's overshoot past full scale must be measured, not clipped away. A reader
     thread keeps a few blocks ahead, so ffmpeg decodes the next while the caller measures this one (the pipe's
     own buffer would hold ffmpeg back after 64 KiB, and decoding and measuring would take turns).
     """
     name = display_name or path.name
-    command = [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-ac", "1",
-               "-ar", str(rate), "-f", "f32le", "pipe:1"]
+    command = float_decode_command(["-i", str(path)], rate)
     with tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)

@@ -371,9 +371,9 @@ def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1,
     """Measure 32-bit float samples that arrive in blocks (a file being decoded); the block peaks listed are
     those at or above `loud_floor_dbfs`.
 
-    With `loudness_step` N the loudness is measured on every Nth sample, at rate / N: exact for audio with
-    nothing above rate / 2N (a 22 kHz program decoded at 48 kHz, read at 24 kHz), and N times cheaper. Peaks
-    are always read at the full rate.
+    With `loudness_step` N the loudness is measured on every Nth sample, at rate / N: for audio with nothing
+    above rate / 2N (a 22 kHz program decoded at 48 kHz, read at 24 kHz) within a few hundredths of a LU (the
+    K-weighting is designed for each rate), and N times cheaper. Peaks are always read at the full rate.
     """
     meter = LoudnessMeter(rate // loudness_step)
     seen = 0
