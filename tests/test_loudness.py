@@ -231,3 +231,43 @@ def test_peak_trim_holds_a_cut_at_the_programs_last_block_to_its_end_and_touches
     assert out[-1] == pytest.approx(0.5 * 10 ** (-1.0 / 20), rel=0.01)  # the last block's cut holds to the end
     assert out[round(0.5 * rate)] == pytest.approx(0.5, rel=1e-3)  # block 10 was under the ceiling: untouched
     assert np.all(out[: round(0.95 * rate)] == pytest.approx(0.5, rel=1e-3))
+
+
+def _dense_trim(rounds, blocks, rate, program, gain_db=0.0):
+    """The envelope as the first, dense version computed it: a cut for every block, zero where untouched."""
+    from pipeline.stages.loudness import OVERSHOOT_BLOCK_SECONDS, OVERSHOOT_SPREAD_BLOCKS
+
+    local = np.zeros(blocks)
+    for peaks, ceiling in rounds:
+        with np.errstate(divide="ignore"):
+            excess = 20 * np.log10(np.maximum(peaks, 1e-12)) - ceiling
+        cut = np.minimum(0.0, -excess)
+        spread = cut.copy()
+        for shift in range(1, OVERSHOOT_SPREAD_BLOCKS + 1):
+            spread[shift:] = np.minimum(spread[shift:], cut[:-shift])
+            spread[:-shift] = np.minimum(spread[:-shift], cut[shift:])
+        local += spread
+    samples = pcm16_to_float(program)
+    centres = (np.arange(blocks) + 0.5) * OVERSHOOT_BLOCK_SECONDS
+    envelope = np.interp(np.arange(len(samples)) / rate, centres, local)
+    return float_to_pcm16(samples * (10 ** ((gain_db + envelope) / 20)).astype(np.float32))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 99), st.floats(0.5, 2.0)), max_size=12), min_size=1, max_size=3))
+def test_the_sparse_peak_trim_cuts_exactly_as_a_dense_one_would(rounds):
+    from pipeline.stages.loudness import BlockPeaks, PeakTrim
+
+    rate, blocks = 22050, 100
+    program = float_to_pcm16(np.full(rate, 0.5, dtype=np.float32))
+    trim, dense_rounds = PeakTrim(), []
+    for overs in rounds:
+        peaks = np.full(blocks, 0.3, dtype=np.float32)
+        for block, peak in overs:
+            peaks[block] = peak
+        listed = np.flatnonzero(peaks >= 0.5)
+        trim.lower_overshoots(BlockPeaks(listed.astype(np.int32), peaks[listed], blocks), -1.0)
+        dense_rounds.append((peaks.astype(np.float64), -1.0))
+    sparse = np.frombuffer(b"".join(trim.apply([program[:20000], program[20000:]], rate)), dtype="<i2")
+    dense = np.frombuffer(_dense_trim(dense_rounds, blocks, rate, program), dtype="<i2")
+    assert np.abs(sparse.astype(int) - dense.astype(int)).max() <= 1

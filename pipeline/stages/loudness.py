@@ -416,12 +416,14 @@ class PeakTrim:
     A lossy codec (Opus at a low bit rate above all) puts peaks where the leveled audio had none, and where
     it puts them changes with the audio's level, so a harder limiter or a plain gain chases them. Lowering
     just the 10 ms blocks that overshot, faded over their neighbours, leaves the loudness where it was. The
-    cuts are kept per block that has one, so a book's envelope is as small as its overshoots are few.
+    cuts are kept per block that has one (two numbers each), so a book's envelope stays small.
     """
 
     def __init__(self) -> None:
         self.gain_db = 0.0  # a plain gain over the whole program
-        self._cuts: dict[int, float] = {}  # a further cut in dB per OVERSHOOT_BLOCK_SECONDS block that has one
+        # A further cut in dB per OVERSHOOT_BLOCK_SECONDS block that has one: block numbers, ascending, and cuts.
+        self._index = np.zeros(0, dtype=np.int64)
+        self._cut = np.zeros(0)
         self._blocks = 0  # blocks in the program, as last measured
 
     def lower_overshoots(self, block_peaks: BlockPeaks, ceiling_dbfs: float) -> int:
@@ -429,27 +431,32 @@ class PeakTrim:
         return how many blocks were over."""
         self._blocks = max(self._blocks, block_peaks.count)
         over = np.flatnonzero(block_peaks.peak > 10 ** (ceiling_dbfs / 20))  # few: the rest are never copied
+        if not len(over):
+            return 0
         excess = 20 * np.log10(block_peaks.peak[over].astype(np.float64)) - ceiling_dbfs
-        spread: dict[int, float] = {}
-        for index, cut in zip(block_peaks.index[over].tolist(), (-excess).tolist(), strict=True):
-            for neighbour in range(max(0, index - OVERSHOOT_SPREAD_BLOCKS), index + OVERSHOOT_SPREAD_BLOCKS + 1):
-                spread[neighbour] = min(spread.get(neighbour, 0.0), cut)
-        for index, cut in spread.items():
-            self._cuts[index] = self._cuts.get(index, 0.0) + cut
+        offsets = np.arange(-OVERSHOOT_SPREAD_BLOCKS, OVERSHOOT_SPREAD_BLOCKS + 1)
+        index = (block_peaks.index[over].astype(np.int64)[:, None] + offsets).ravel()
+        cut = np.repeat(-excess, len(offsets))
+        index, cut = index[index >= 0], cut[index >= 0]
+        order = np.lexsort((cut, index))  # by block, deepest cut first
+        index, cut = index[order], cut[order]
+        first = np.r_[True, index[1:] != index[:-1]]
+        # Each block takes the deepest cut spread onto it, added to what earlier corrections cut there.
+        merged, position = np.unique(np.concatenate([self._index, index[first]]), return_inverse=True)
+        total = np.zeros(len(merged))
+        np.add.at(total, position, np.concatenate([self._cut, cut[first]]))
+        self._index, self._cut = merged, total
         return len(over)
 
     def _knots(self) -> tuple[np.ndarray, np.ndarray]:
         """Block centres (seconds) and cuts (dB) to interpolate between: each cut block with its neighbours, so
         the cut fades to nothing over one block either side; the program's first and last blocks hold theirs."""
-        last = max(self._blocks, max(self._cuts, default=-1) + 1) - 1
-        points = {index: cut for index, cut in self._cuts.items()}
-        for index in self._cuts:
-            for neighbour in (index - 1, index + 1):
-                if 0 <= neighbour <= last:
-                    points.setdefault(neighbour, 0.0)
-        order = sorted(points)
-        centres = (np.array(order, dtype=np.float64) + 0.5) * OVERSHOOT_BLOCK_SECONDS
-        return centres, np.array([points[index] for index in order], dtype=np.float64)
+        last = max(self._blocks, int(self._index[-1]) + 1 if len(self._index) else 0) - 1
+        around = np.concatenate([self._index - 1, self._index + 1])
+        points = np.union1d(self._index, around[(around >= 0) & (around <= last)])
+        cuts = np.zeros(len(points))
+        cuts[np.searchsorted(points, self._index)] = self._cut
+        return (points + 0.5) * OVERSHOOT_BLOCK_SECONDS, cuts
 
     def apply(self, chunks: Iterable[bytes], rate: int) -> Iterator[bytes]:
         """The program's 16-bit chunks with the envelope applied."""
