@@ -379,8 +379,10 @@ def deliver_in_spec(
             gain_db = min(MAX_DELIVERY_BOOST_DB, settings.loudness_lufs - codec_shift - program.output_lufs,
                           trim.gain_db + MAX_CORRECTION_STEP_DB)  # blocks further under were not listed
         change = gain_db - trim.gain_db
-        overshoots = trim.lower_overshoots(measured.block_peaks.scaled(10 ** (change / 20)),
-                                           settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
+        overshoots = 0
+        if measured.true_peak_dbfs + change > settings.true_peak_dbfs:  # over the ceiling: cut all that came near
+            overshoots = trim.lower_overshoots(measured.block_peaks.scaled(10 ** (change / 20)),
+                                               settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB)
         if abs(change) < 0.01 and not overshoots:
             break  # nothing left to correct
         trim.gain_db = gain_db
