@@ -243,3 +243,29 @@ def test_pathological_paragraphs_split_quickly(paragraph):
     started = time.perf_counter()
     assert " ".join(split_sentences(paragraph)) == paragraph.strip()
     assert time.perf_counter() - started < 5  # linear: under a second
+
+
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_punkt_loads_without_the_rest_of_nltk_and_leaves_nltk_importable():
+    out = _python(
+        "import sys; from pipeline.stages import split; "
+        "print(split.split_sentences('Ms. Reyes arrived at 12.30. The vote was 6-7.')); "
+        "print(sorted(m for m in sys.modules if m == 'nltk' or m.startswith('nltk.'))); "
+        "import nltk; print(nltk.__version__, nltk.probability.FreqDist.__name__, nltk.tokenize.PunktSentenceTokenizer().tokenize('It rained. Then it stopped.'))"
+    )
+    sentences, loaded, later = out.splitlines()
+    assert sentences == "('Ms. Reyes arrived at 12.30.', 'The vote was 6-7.')"
+    assert loaded == "[]"  # nothing of nltk stays registered: a later import gets the whole package
+    assert later.endswith("FreqDist ['It rained.', 'Then it stopped.']")
+
+
+def test_punkt_comes_from_nltk_itself_when_nltk_is_already_loaded():
+    out = _python("import nltk.tokenize.punkt as p; from pipeline.stages import split; "
+                  "print(split.PunktSentenceTokenizer is p.PunktSentenceTokenizer)")
+    assert out == "True"
