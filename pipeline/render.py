@@ -26,7 +26,7 @@ from pipeline.settings import (
 )
 from pipeline.stages.article import Article
 from pipeline.stages.chapters import build_chapters, chapters_json, chapters_report, chapters_vtt, ffmetadata
-from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, StreamEncoder, add_chapters
+from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, Encoder, add_chapters, open_encoder
 from pipeline.stages.estimate import (
     Estimate,
     estimate_seconds,
@@ -297,9 +297,9 @@ def _synthesize_and_encode(
 
     measure = _measurer(engine.sample_rate, settings)
 
-    def encoder(to: Path = path) -> StreamEncoder:
+    def encoder(to: Path = path) -> Encoder:
         # Each encode is decoded and measured as it is made, the way a listener's player will decode it.
-        return StreamEncoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
+        return open_encoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
                              tags=tags, display_name=display_name, check=measure, check_rate=MEASURING_RATE)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
@@ -348,7 +348,7 @@ class Delivered:
 
 
 def deliver_in_spec(
-    path: Path, scratch: Path, measured: Measurement, raw: Sequence[bytes], encoder: Callable[[Path], StreamEncoder],
+    path: Path, scratch: Path, measured: Measurement, raw: Sequence[bytes], encoder: Callable[[Path], Encoder],
     rate: int, settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult,
     whole_program: tuple[Iterable[bytes], LoudnessResult] | None = None,
 ) -> Delivered:
@@ -425,7 +425,7 @@ def _miss(measured: Measurement, settings: RenderSettings) -> float:
 
 
 def _level_while_encoding(
-    program: Iterator[bytes], encoder: Callable[[], StreamEncoder], rate: int, aim: LevelAim, raw: PcmSpool
+    program: Iterator[bytes], encoder: Callable[[], Encoder], rate: int, aim: LevelAim, raw: PcmSpool
 ) -> tuple[LoudnessResult, int, Measurement]:
     """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
     stretch, and a rendition that missed the aim is encoded again from the spooled raw program. Returns the
@@ -447,7 +447,7 @@ def _level_while_encoding(
     return loudness, 2, _encode(chunks, encoder)
 
 
-def _encode(chunks: Iterable[bytes], encoder: Callable[[], StreamEncoder]) -> Measurement:
+def _encode(chunks: Iterable[bytes], encoder: Callable[[], Encoder]) -> Measurement:
     """Encode finished PCM in one go; the encoded file's measurement."""
     stream = encoder()
     try:

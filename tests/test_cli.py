@@ -676,7 +676,16 @@ def test_unknown_voice_lists_close_matches(capsys, tmp_path, command) -> None:
 
 
 def _broken_codec(monkeypatch, tmp_path) -> None:
-    monkeypatch.setitem(encode.FORMAT_ARGUMENTS, "mp3", ["-c:a", "no_such_encoder", "-f", "mp3"])
+    monkeypatch.setitem(encode.FORMAT_ARGUMENTS, "ogg", ["-c:a", "no_such_encoder"])
+
+
+def _broken_decoder(monkeypatch, tmp_path) -> None:
+    broken = ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "no_such_filter", "-f", "f32le", "pipe:1"]
+    monkeypatch.setattr(encode, "check_decode_command", lambda audio_format, rate: [encode.ffmpeg_executable(), *broken])
+
+
+def _lame_missing(monkeypatch, tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "lameenc", None)  # import fails as if it were not installed
 
 
 def _false_ffmpeg(monkeypatch, tmp_path) -> None:
@@ -687,18 +696,21 @@ def _missing_ffmpeg(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("ARTICLE_AUDIO_FFMPEG", str(tmp_path / "no-such-ffmpeg"))
 
 
-ENCODER_FAILURES = {
-    "invalid codec": (_broken_codec, "ffmpeg could not encode"),
-    "ffmpeg exits 1": (_false_ffmpeg, "ffmpeg could not encode"),
-    "ffmpeg missing": (_missing_ffmpeg, "is not an executable; fix or unset it"),
+ENCODER_FAILURES = {  # (how it breaks, the format it breaks, what the one line says)
+    "invalid codec": (_broken_codec, "ogg", "ffmpeg could not encode"),
+    "ffmpeg exits 1": (_false_ffmpeg, "ogg", "ffmpeg could not encode"),
+    "ffmpeg missing": (_missing_ffmpeg, "mp3", "is not an executable; fix or unset it"),
+    "check cannot decode": (_broken_decoder, "mp3", "ffmpeg could not decode"),
+    "check's ffmpeg exits 1": (_false_ffmpeg, "mp3", "ffmpeg could not decode"),
+    "lameenc missing": (_lame_missing, "mp3", "lameenc is not installed"),
 }
 
 
-@pytest.mark.parametrize("break_encoder, fragment", list(ENCODER_FAILURES.values()), ids=list(ENCODER_FAILURES))
-def test_encoder_failure_leaves_nothing(capsys, tmp_path, monkeypatch, break_encoder, fragment) -> None:
+@pytest.mark.parametrize("break_encoder, suffix, fragment", list(ENCODER_FAILURES.values()), ids=list(ENCODER_FAILURES))
+def test_encoder_failure_leaves_nothing(capsys, tmp_path, monkeypatch, break_encoder, suffix, fragment) -> None:
     break_encoder(monkeypatch, tmp_path)
     out_dir = tmp_path / "out"
-    code, stdout, err = run(capsys, "render", SHORT, "--engine", "tone", "-o", out_dir / "story.mp3")
+    code, stdout, err = run(capsys, "render", SHORT, "--engine", "tone", "-o", out_dir / f"story.{suffix}")
     assert_one_line_error(code, err, 1, fragment)
     assert stdout == ""
     assert names(out_dir) == []
@@ -753,7 +765,7 @@ def test_exit_statuses_through_a_real_process(tmp_path) -> None:
     assert_one_line_error(usage.returncode, usage.stderr.decode(), 2, "invalid choice: 'flac'")
     failed = run_process("render", SHORT, "--engine", "tone", "-o", tmp_path / "bad.mp3", cwd=tmp_path,
                          env={"ARTICLE_AUDIO_FFMPEG": "/bin/false"})
-    assert_one_line_error(failed.returncode, failed.stderr.decode(), 1, "ffmpeg could not encode")
+    assert_one_line_error(failed.returncode, failed.stderr.decode(), 1, "ffmpeg could not decode")
     assert names(tmp_path) == ["ok.json", "ok.mp3", "ok.vtt"]
 
 

@@ -91,6 +91,29 @@ def test_full_disk_while_encoding_is_one_clear_error_and_no_file(tmp_path, monke
     fake.write_text("#!/bin/sh\ncat > /dev/null\necho 'Error writing trailer: No space left on device' >&2\nexit 1\n")
     fake.chmod(0o755)
     monkeypatch.setenv("ARTICLE_AUDIO_FFMPEG", str(fake))
+    out = tmp_path / "out" / "a.ogg"
+    out.parent.mkdir()
+    with pytest.raises(ExportError, match="no space left on the device"):
+        render(parse_article(ARTICLE), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone", format="ogg"),
+               out=out, engine=ToneEngine(), overlap_encoding=overlap)
+    assert list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "one-core"])
+def test_full_disk_while_lame_writes_is_one_clear_error_and_no_file(tmp_path, monkeypatch, overlap):
+    import errno
+
+    import pipeline.stages.mp3 as mp3
+    from pipeline.errors import ExportError
+
+    real_write = mp3.Mp3Writer._write
+
+    def full(self, encoded):
+        if encoded:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, encoded)
+
+    monkeypatch.setattr(mp3.Mp3Writer, "_write", full)
     out = tmp_path / "out" / "a.mp3"
     out.parent.mkdir()
     with pytest.raises(ExportError, match="no space left on the device"):

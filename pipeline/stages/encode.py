@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import queue
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.errors import ExportError
+from pipeline.stages.mp3 import Mp3Writer
 
 #: ffmpeg codec options per format: codecs every news player can play.
 FORMAT_ARGUMENTS = {
@@ -187,6 +189,130 @@ class StreamEncoder:
         self._errors.close()
         if self._checker is not None:
             self._checker.stop()
+
+
+class LameEncoder:
+    """Feed mono 16-bit PCM in pieces; LAME encodes it to an MP3 file at `path` in this process, on a thread of
+    its own (the GIL is released while it encodes). With `check`, the encoded stream is also decoded and
+    checked as StreamEncoder's is."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        sample_rate: int,
+        bitrate: str | None,
+        tags: dict[str, str],
+        display_name: str | None = None,
+        check: Callable[[Iterator[bytes]], object] | None = None,
+        check_rate: int = 48_000,
+    ) -> None:
+        self.path = Path(path)
+        self.display_name = display_name or self.path.name
+        try:
+            self._mp3 = Mp3Writer(self.path, sample_rate=sample_rate, bitrate_kbps=_kilobits(bitrate or "64k"),
+                                  tags=tags)
+        except OSError as error:
+            raise _write_error(self.path, self.display_name, error) from None
+        self._copy: BinaryIO | None = None
+        self._checker: _Checker | None = None
+        if check is not None:
+            read, write = os.pipe()
+            self._copy = os.fdopen(write, "wb")
+            try:
+                self._checker = _Checker(os.fdopen(read, "rb"), "mp3", check, check_rate, self.display_name)
+            except BaseException:
+                self._copy.close()
+                self._mp3.close()
+                raise
+        self._failure: Exception | None = None
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_CHUNKS)
+        self._writer = threading.Thread(target=self._pump, name="lame-writer", daemon=True)
+        self._writer.start()
+
+    def _pump(self) -> None:
+        ended = False
+        try:
+            while (chunk := self._queue.get()) is not None:
+                if self._failure is None:
+                    self._send(self._mp3.encode(chunk))
+            ended = True
+            if self._failure is None:
+                self._send(self._mp3.finish())
+        except Exception as error:  # a file that could not be written, said when the encode finishes
+            self._failure = error
+            while not ended and self._queue.get() is not None:  # take pieces to the end: write() never blocks
+                pass
+        finally:
+            self._mp3.close()
+            if self._copy is not None:
+                with contextlib.suppress(OSError):
+                    self._copy.close()
+
+    def _send(self, encoded: bytes) -> None:
+        """Copy encoded bytes to the check; a check that stopped reading never fails the file."""
+        if encoded and self._copy is not None:
+            try:
+                self._copy.write(encoded)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    self._copy.close()
+                self._copy = None
+
+    def write(self, pcm: bytes) -> None:
+        """Queue PCM for encoding; if writing the file has already failed (a full disk), say so now."""
+        if self._failure is not None:
+            self.finish()  # raises with the reason
+        if pcm:
+            self._queue.put(pcm)
+
+    def finish(self) -> object:
+        """Wait for the whole file; raise ExportError if it could not be written. Returns what `check`
+        returned of the encoded stream (None without one)."""
+        if self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join()
+        if self._failure is not None:
+            if self._checker is not None:
+                self._checker.stop()
+            if isinstance(self._failure, OSError):
+                raise _write_error(self.path, self.display_name, self._failure)
+            raise self._failure
+        return self._checker.result() if self._checker is not None else None
+
+    def abort(self) -> None:
+        """Stop encoding without completing the file."""
+        if self._failure is None:
+            self._failure = ExportError(f"the encode of {self.display_name} was stopped")
+        self._queue.put(None)
+        self._writer.join(timeout=5)
+        if self._checker is not None:
+            self._checker.stop()
+
+
+#: Either streamed encoder: both take PCM with write() and return the check's result from finish().
+Encoder = StreamEncoder | LameEncoder
+
+
+def open_encoder(path: Path, *, audio_format: str, **options) -> Encoder:
+    """The streamed encoder for a format: LAME in this process for MP3, ffmpeg for the others."""
+    if audio_format == "mp3":
+        return LameEncoder(path, **options)
+    return StreamEncoder(path, audio_format=audio_format, **options)
+
+
+def _kilobits(bitrate: str) -> int:
+    """'64k' (ffmpeg's way of writing a bitrate) or '64000' as kilobits per second."""
+    found = re.fullmatch(r"\s*(\d+)\s*([kK]?)\s*", bitrate)
+    if not found:
+        raise ExportError(f"bitrate {bitrate!r} is not a number of bits per second; write it like 64k")
+    return int(found.group(1)) if found.group(2) else int(found.group(1)) // 1000
+
+
+def _write_error(path: Path, display_name: str, error: OSError) -> ExportError:
+    if error.errno == errno.ENOSPC:
+        return ExportError(f"{path.parent}: no space left on the device; free some space or write elsewhere")
+    return ExportError(f"{display_name} could not be written: {error.strerror or error}")
 
 
 class _Checker:

@@ -437,7 +437,8 @@ class PeakTrim:
         offsets = np.arange(-OVERSHOOT_SPREAD_BLOCKS, OVERSHOOT_SPREAD_BLOCKS + 1)
         index = (block_peaks.index[over].astype(np.int64)[:, None] + offsets).ravel()
         cut = np.repeat(-excess, len(offsets))
-        index, cut = index[index >= 0], cut[index >= 0]
+        inside = (index >= 0) & (index < self._blocks)  # a cut spread past either end of the program is dropped
+        index, cut = index[inside], cut[inside]
         order = np.lexsort((cut, index))  # by block, deepest cut first
         index, cut = index[order], cut[order]
         first = np.r_[True, index[1:] != index[:-1]]
