@@ -72,7 +72,7 @@ def _k_weighting_response(rate: int, size: int) -> np.ndarray:
     for stage in K_WEIGHTING:
         b, a = _biquad(*stage, rate)
         response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-    return response
+    return response.astype(np.complex64)  # single precision: a third faster, far finer than a LU
 
 
 class LoudnessMeter:
@@ -87,7 +87,7 @@ class LoudnessMeter:
         self.frames = 0
         self._response = _k_weighting_response(rate, _FFT_SIZE)  # cached: the same for every meter at this rate
         self._step = (_FFT_SIZE - _FILTER_TAIL) // self.hop * self.hop
-        self._carry = np.zeros(_FFT_SIZE - self._step)
+        self._carry = np.zeros(_FFT_SIZE - self._step, dtype=np.float32)
         self._pending: list[np.ndarray] = []
         self._pending_frames = 0
         # One growing buffer, not an array per block: a book's thousands of tiny arrays, each made while a
@@ -110,9 +110,9 @@ class LoudnessMeter:
 
     def _filter_block(self, block: np.ndarray, carry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The hop energies of one block, given the filter tail carried in; and the tail it carries on."""
-        filtered = np.fft.irfft(np.fft.rfft(block, _FFT_SIZE) * self._response, _FFT_SIZE)
+        filtered = np.fft.irfft(np.fft.rfft(block.astype(np.float32, copy=False), _FFT_SIZE) * self._response, _FFT_SIZE)
         filtered[: len(carry)] += carry
-        body = filtered[: len(block)].reshape(-1, self.hop)
+        body = filtered[: len(block)].reshape(-1, self.hop).astype(np.float64)  # energies summed in double
         return np.einsum("ij,ij->i", body, body), filtered[self._step :].copy()
 
     def hop_energies(self) -> np.ndarray:
