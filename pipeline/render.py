@@ -26,7 +26,7 @@ from pipeline.settings import (
 )
 from pipeline.stages.article import Article
 from pipeline.stages.chapters import build_chapters, chapters_json, chapters_report, chapters_vtt, ffmetadata
-from pipeline.stages.encode import CHAPTER_CONTAINERS, MEASURING_RATE, Encoder, add_chapters, open_encoder
+from pipeline.stages.encode import CHAPTER_CONTAINERS, Encoder, add_chapters, checking_rate, open_encoder
 from pipeline.stages.estimate import (
     Estimate,
     estimate_seconds,
@@ -295,12 +295,13 @@ def _synthesize_and_encode(
     bitrate = settings.bitrate or DEFAULT_BITRATES[settings.format]
     tags = {"title": title, "artist": settings.artist, "comment": settings.comment}
 
-    measure = _measurer(engine.sample_rate, settings)
+    check_rate = checking_rate(settings.format, engine.sample_rate)
+    measure = _measurer(engine.sample_rate, check_rate, settings)
 
     def encoder(to: Path = path) -> Encoder:
         # Each encode is decoded and measured as it is made, the way a listener's player will decode it.
         return open_encoder(to, audio_format=settings.format, sample_rate=engine.sample_rate, bitrate=bitrate,
-                             tags=tags, display_name=display_name, check=measure, check_rate=MEASURING_RATE)
+                             tags=tags, display_name=display_name, check=measure, check_rate=check_rate)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
     spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
@@ -398,14 +399,14 @@ def deliver_in_spec(
     return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
 
 
-def _measurer(program_rate: int, settings: RenderSettings) -> Callable[[Iterable[bytes]], Measurement]:
-    """What measures an encoded stream as a listener's player decodes it (at MEASURING_RATE); the loudness at
-    half that rate when the program has nothing above a quarter of it (a 22 kHz voice: within a few hundredths
-    of a LU). It lists the peaks of only those 10 ms blocks that one correction of deliver_in_spec (at most
+def _measurer(program_rate: int, rate: int, settings: RenderSettings) -> Callable[[Iterable[bytes]], Measurement]:
+    """What measures an encoded stream as its decoder gives it (at `rate`); the loudness at half that rate when
+    the program has nothing above a quarter of it (a 22 kHz voice in 48 kHz Opus: within a few hundredths of
+    a LU). It lists the peaks of only those 10 ms blocks that one correction of deliver_in_spec (at most
     MAX_CORRECTION_STEP_DB louder) could lift over the ceiling it aims under."""
-    step = 2 if program_rate <= MEASURING_RATE // 2 else 1
+    step = 2 if program_rate <= rate // 2 else 1
     floor = settings.true_peak_dbfs - PEAK_CORRECTION_MARGIN_DB - MAX_CORRECTION_STEP_DB - 0.2
-    return lambda blocks: measure_float32(blocks, MEASURING_RATE, loudness_step=step, loud_floor_dbfs=floor)
+    return lambda blocks: measure_float32(blocks, rate, loudness_step=step, loud_floor_dbfs=floor)
 
 
 def _delivered(measured: Measurement, gain_db: float, limited: bool) -> LoudnessResult:

@@ -181,6 +181,26 @@ def test_measure_float32_agrees_with_the_whole_signal_and_finds_each_blocks_peak
     assert measured.block_peaks.index.tolist() == [150]  # the only block near full scale
 
 
+@pytest.mark.parametrize("pieces_of", [22050, 7001, 33])
+def test_a_blocks_peak_between_its_samples_lists_it_at_its_true_peak(pieces_of):
+    from pipeline.stages.loudness import measure_float32
+
+    rate = 22050
+    # A tone at a quarter of the rate, sampled 45 degrees off its crests: every sample is at -3 dB, the
+    # waveform between them reaches 0 dB (a 22 kHz decoder's sample peaks read fricatives this low).
+    t = np.arange(rate)
+    # The first half well under the floor, faded up over 0.1 s (a sudden step would ring between samples).
+    envelope = np.interp(t, [0, rate // 2 - 2205, rate // 2], [0.3, 0.3, 0.98])
+    signal = (np.sin(2 * np.pi * t / 4 + np.pi / 4) * envelope).astype(np.float32)
+    pieces = [signal[i : i + pieces_of].tobytes() for i in range(0, len(signal), pieces_of)]
+    measured = measure_float32(pieces, rate, loud_floor_dbfs=-1.0)
+    assert np.abs(signal).max() < 10 ** (-2.5 / 20)  # no sample reaches the floor...
+    assert measured.true_peak_dbfs == pytest.approx(20 * math.log10(0.98), abs=0.05)
+    listed = measured.block_peaks
+    assert listed.index.min() >= 50 and len(listed.index) >= 49  # ...yet the loud half's blocks are listed
+    assert np.allclose(listed.peak, 0.98, atol=0.01)
+
+
 def test_peak_trim_cuts_only_where_the_encoded_file_overshot():
     from pipeline.stages.loudness import OVERSHOOT_SPREAD_BLOCKS, BlockPeaks, PeakTrim
 

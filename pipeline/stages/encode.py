@@ -413,10 +413,21 @@ def encode_to_bytes(pcm: bytes, *, audio_format: str, sample_rate: int, bitrate:
     return result.stdout
 
 
-#: Delivered files are measured at 48 kHz, where BS.1770's 4x oversampling reads true peak as meters and
-#: players' own resamplers meet it: at 22,050 Hz a 4x (or even 16x) reading missed peaks of MP3 speech that
-#: ffmpeg's ebur128 meter and a resample to 48 kHz both showed up to 0.5 dB higher.
+#: The rate the oracle decodes finished files at (tests, benchmarks): a resample to 48 kHz, as a player's
+#: output meets it.
 MEASURING_RATE = 48_000
+#: Formats whose decoder always gives this rate, whatever the program's (Opus), for the check.
+DECODED_RATE = {"ogg": 48_000}
+
+
+def checking_rate(audio_format: str, program_rate: int) -> int:
+    """The rate a render's check decodes an encode at: the rate its decoder gives (the program's, except Opus).
+
+    True peaks are read with BS.1770's 4x oversampling beside each loud sample on both sides: at 22,050 Hz
+    that agrees with a resample to 48 kHz and with ffmpeg's ebur128 meter to a few hundredths of a dB on
+    rendered speech, and reads a click higher, never lower; it takes half the samples and no resampler.
+    """
+    return DECODED_RATE.get(audio_format, program_rate)
 
 
 def float_decode_command(source: list[str], rate: int) -> list[str]:
