@@ -180,16 +180,34 @@ def _peaks_after(samples: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return peaks
 
 
+def _loud_peaks(samples: np.ndarray, magnitude: np.ndarray, threshold: float,
+                start: int = 0, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The samples in [start, stop) that are local maxima of `magnitude` at or above `threshold`, and the peak
+    of the band-limited signal on either side of each (at least the sample's own magnitude).
+
+    A peak between samples lies beside a loud local maximum, and stays within a few dB of it: so only those
+    are interpolated, a few in a hundred samples of speech.
+    """
+    stop = len(magnitude) if stop is None else stop
+    positions = np.flatnonzero(magnitude[start:stop] >= threshold) + start
+    value = magnitude[positions]
+    local = (value >= magnitude[np.maximum(positions - 1, 0)]) & (value >= magnitude[np.minimum(positions + 1, len(magnitude) - 1)])
+    positions = positions[local]
+    if not len(positions):
+        return positions, np.zeros(0)
+    peaks = np.maximum(_peaks_after(samples, positions), _peaks_after(samples, np.maximum(positions - 1, 0)))
+    return positions, np.maximum(peaks, magnitude[positions])
+
+
 def true_peak(samples: np.ndarray, at_least: float = 0.0) -> float:
     """Peak of the band-limited signal between samples (4x oversampling near loud samples), linear; or
     `at_least` (a peak already found elsewhere in the program) if that is higher."""
-    magnitude = np.abs(samples)
     if not len(samples):
         return at_least
+    magnitude = np.abs(samples)
     sample_peak = float(magnitude.max())
-    # Inter-sample peaks stay within a few dB of the sample peak; look only near the loudest samples.
-    candidates = np.flatnonzero(magnitude >= max(sample_peak, at_least) * 0.6)
-    return max(sample_peak, at_least, float(_peaks_after(samples, candidates).max(initial=0.0)))
+    _, peaks = _loud_peaks(samples, magnitude, max(sample_peak, at_least) * 0.6)
+    return max(sample_peak, at_least, float(peaks.max(initial=0.0)))
 
 
 def _limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
@@ -200,9 +218,8 @@ def _limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     block_peak = padded.reshape(blocks, _LIMITER_BLOCK).max(axis=1)
     # A block's peak between its samples, where it could reach the ceiling: gained by that, one pass is
     # usually enough (from the sample peaks alone, the inter-sample peaks left took three or four).
-    near = np.flatnonzero(magnitude >= 0.6 * ceiling)
-    if len(near):
-        np.maximum.at(block_peak, near // _LIMITER_BLOCK, _peaks_after(samples, near).astype(block_peak.dtype))
+    positions, peaks = _loud_peaks(samples, magnitude, 0.6 * ceiling)
+    np.maximum.at(block_peak, positions // _LIMITER_BLOCK, peaks.astype(block_peak.dtype))
     gain = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12))
     spread = gain.copy()
     for shift in range(1, _LIMITER_SPREAD_BLOCKS + 1):
@@ -419,15 +436,8 @@ def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1,
         magnitude = np.abs(joined)
         loudest = max(loudest, float(magnitude.max(initial=0.0)))
         # Inter-sample peaks stay within a few dB of their samples: look near the loud ones only.
-        # A peak between samples lies beside a loud sample that is a local maximum: interpolate on both sides
-        # of those only (inter-sample peaks stay within a few dB of their samples).
-        padded = np.concatenate([[0.0], magnitude, [0.0]]).astype(np.float32)
-        body = slice(len(context) + 1, len(context) + ready + 1)
-        local = padded[body]
-        near = np.flatnonzero((local >= min(0.7 * floor, 0.6 * loudest)) & (local >= padded[body.start - 1 : body.stop - 1])
-                              & (local >= padded[body.start + 1 : body.stop + 1])) + len(context)
-        before = np.maximum(near - 1, 0)
-        magnitude[near] = np.maximum(magnitude[near], np.maximum(_peaks_after(joined, near), _peaks_after(joined, before)))
+        near, between = _loud_peaks(joined, magnitude, min(0.7 * floor, 0.6 * loudest), len(context), len(context) + ready)
+        magnitude[near] = between
         measured = magnitude[len(context) : len(context) + ready]
         peak = max(peak, float(measured.max(initial=0.0)))
         peaks = np.concatenate([unblocked, measured])
