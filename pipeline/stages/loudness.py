@@ -164,7 +164,8 @@ def _interpolation_kernels() -> tuple[np.ndarray, np.ndarray]:
     the next sample."""
     taps = np.arange(-_TRUE_PEAK_TAPS + 1, _TRUE_PEAK_TAPS + 1)
     window = np.hanning(2 * _TRUE_PEAK_TAPS + 2)[1:-1]
-    return taps, np.stack([np.sinc(taps - offset) * window for offset in (0.25, 0.5, 0.75)], axis=1)
+    kernels = np.stack([np.sinc(taps - offset) * window for offset in (0.25, 0.5, 0.75)], axis=1)
+    return taps, kernels.astype(np.float32)  # the samples are float32: a single-precision product
 
 
 def _peaks_after(samples: np.ndarray, positions: np.ndarray) -> np.ndarray:
