@@ -201,6 +201,21 @@ def test_a_blocks_peak_between_its_samples_lists_it_at_its_true_peak(pieces_of):
     assert np.allclose(listed.peak, 0.98, atol=0.01)
 
 
+def test_the_trim_cuts_where_a_22khz_measurement_found_the_overshoot_however_late():
+    from pipeline.stages.loudness import PeakTrim, measure_float32
+
+    rate = 22050  # 10 ms is 220.5 samples: a block of 220 is 9.977 ms, 0.1 s short after a minute
+    program = np.full(70 * rate, 0.2, dtype=np.float32)
+    burst = slice(round(61.3 * rate), round(61.3 * rate) + 300)
+    program[burst] = 0.95
+    measured = measure_float32([program.tobytes()], rate, loud_floor_dbfs=-3.0)
+    trim = PeakTrim()
+    assert trim.lower_overshoots(measured.block_peaks, -3.0) > 0
+    trimmed = pcm16_to_float(b"".join(trim.apply([float_to_pcm16(program)], rate)))
+    assert np.abs(trimmed[burst]).max() <= 10 ** (-3.0 / 20) + 1e-3  # the burst itself was cut to the ceiling
+    assert np.abs(trimmed[: 60 * rate]).max() == pytest.approx(0.2, abs=1e-4)  # and nothing a second away
+
+
 def test_peak_trim_cuts_only_where_the_encoded_file_overshot():
     from pipeline.stages.loudness import OVERSHOOT_SPREAD_BLOCKS, BlockPeaks, PeakTrim
 

@@ -387,10 +387,13 @@ class BlockPeaks:
     index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 10 ms blocks: 248 days
     peak: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     count: int = 0  # blocks in the whole program, listed or not
+    # A block is a whole number of samples: 220 at 22,050 Hz, 9.977 ms, which over hours of audio is not
+    # the same place as block number times 10 ms.
+    seconds: float = OVERSHOOT_BLOCK_SECONDS
 
     def scaled(self, factor: float) -> BlockPeaks:
         """The same blocks after a gain of `factor` (linear)."""
-        return BlockPeaks(self.index, self.peak * np.float32(factor), self.count)
+        return BlockPeaks(self.index, self.peak * np.float32(factor), self.count, self.seconds)
 
 
 @dataclass(frozen=True)
@@ -460,7 +463,7 @@ def measure_float32(blocks: Iterable[bytes], rate: int, loudness_step: int = 1,
     if len(unblocked):
         keep_loud(unblocked.max(keepdims=True))
     peaks = BlockPeaks(np.frombuffer(loud_index, dtype=np.int32).copy(), np.frombuffer(loud_peak, dtype=np.float32).copy(),
-                       counted)
+                       counted, block_frames / rate)
     return Measurement(meter.lufs(), 20 * math.log10(peak) if peak > 0 else -math.inf, peaks)
 
 
@@ -479,10 +482,14 @@ class PeakTrim:
         self._index = np.zeros(0, dtype=np.int64)
         self._cut = np.zeros(0)
         self._blocks = 0  # blocks in the program, as last measured
+        self._block_seconds = OVERSHOOT_BLOCK_SECONDS  # how long a block is, as measured
 
     def lower_overshoots(self, block_peaks: BlockPeaks, ceiling_dbfs: float) -> int:
         """Cut each block whose decoded peak is over the ceiling by its excess (and its neighbours, fading);
         return how many blocks were over."""
+        if len(self._index) and block_peaks.seconds != self._block_seconds:
+            raise ValueError("a peak trim's corrections must be measured in blocks of one length (at one rate)")
+        self._block_seconds = block_peaks.seconds
         self._blocks = max(self._blocks, block_peaks.count)
         over = np.flatnonzero(block_peaks.peak > 10 ** (ceiling_dbfs / 20))  # few: the rest are never copied
         if not len(over):
@@ -511,7 +518,7 @@ class PeakTrim:
         points = np.union1d(self._index, around[(around >= 0) & (around <= last)])
         cuts = np.zeros(len(points))
         cuts[np.searchsorted(points, self._index)] = self._cut
-        return (points + 0.5) * OVERSHOOT_BLOCK_SECONDS, cuts
+        return (points + 0.5) * self._block_seconds, cuts
 
     def apply(self, chunks: Iterable[bytes], rate: int) -> Iterator[bytes]:
         """The program's 16-bit chunks with the envelope applied."""
