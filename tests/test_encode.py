@@ -114,3 +114,25 @@ def test_a_check_that_stops_reading_early_neither_hangs_the_encode_nor_spoils_th
     assert outcome["result"] > 0
     decoded = b"".join(decode_float_blocks(path))
     assert len(decoded) / 4 / 48000 == pytest.approx(60.0, abs=0.2)  # the whole minute is in the file
+
+
+def test_a_checker_that_dies_stops_an_mp3_encode_with_its_reason(tmp_path, monkeypatch):
+    import pipeline.stages.encode as encode
+    from pipeline.stages.encode import LameEncoder
+
+    # A decoder that reads a little, then exits: the rest of the file would go out unmeasured.
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\nhead -c 1000 > /dev/null\necho 'decoder gave up' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(encode, "check_decode_command", lambda audio_format, rate: [str(fake)])
+    stream = LameEncoder(tmp_path / "out.mp3", sample_rate=RATE, bitrate="64k", tags={},
+                         check=lambda blocks: measure_float32(blocks, RATE))
+    pcm = _speechlike(120.0)
+    with pytest.raises(ExportError, match="decoder gave up"):
+        try:
+            for start in range(0, len(pcm), 8820):
+                stream.write(pcm[start : start + 8820])
+            stream.finish()
+        except BaseException:
+            stream.abort()
+            raise

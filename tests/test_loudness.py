@@ -216,6 +216,22 @@ def test_the_trim_cuts_where_a_22khz_measurement_found_the_overshoot_however_lat
     assert np.abs(trimmed[: 60 * rate]).max() == pytest.approx(0.2, abs=1e-4)  # and nothing a second away
 
 
+def test_a_trim_told_the_programs_length_ignores_blocks_a_decoder_read_past_its_end():
+    from pipeline.stages.loudness import BlockPeaks, PeakTrim
+
+    rate = 22050
+    program = float_to_pcm16(np.full(rate, 0.5, dtype=np.float32))  # one second: 100 blocks
+    # A decoded MP3 stream runs five blocks into LAME's padding; blocks 96 and 98 overshot, 98's cut spreads
+    # on past the program's end, where 96's does not reach.
+    peaks = BlockPeaks(np.array([96, 98]), np.array([2.0, 1.0], dtype=np.float32), 105, 0.01)
+    told, untold = PeakTrim(program_seconds=1.0), PeakTrim()
+    for trim in (told, untold):
+        trim.lower_overshoots(peaks, -1.0)
+    end = lambda trim: pcm16_to_float(b"".join(trim.apply([program], rate)))[-40:]  # noqa: E731
+    assert np.allclose(end(told), end(told)[-1])  # the cut holds to the program's last sample
+    assert not np.allclose(end(untold), end(untold)[-1])  # cuts spread past the end bent it
+
+
 def test_peak_trim_cuts_only_where_the_encoded_file_overshot():
     from pipeline.stages.loudness import OVERSHOOT_SPREAD_BLOCKS, BlockPeaks, PeakTrim
 

@@ -86,12 +86,19 @@ def test_the_info_frame_counts_every_frame_and_says_the_delay(tmp_path):
     info = data.index(b"Info")
     frames, size = int.from_bytes(data[info + 8 : info + 12], "big"), int.from_bytes(data[info + 12 : info + 16], "big")
     assert size == len(data) - (info - 4 - 9)  # the Info frame and every audio frame, not the ID3 tag
+    frame_start = info - 4 - 9
+    flags = int.from_bytes(data[info + 4 : info + 8], "big")
+    assert flags == 0x0F  # frames, bytes, a seek table and a quality, as LAME writes them
+    toc = data[info + 16 : info + 116]
+    assert toc[0] == 0 and list(toc) == sorted(toc)
+    first_audio = frame_start + 208  # 64 kbit/s at 22,050 Hz: 208 bytes without a padding slot
+    # The Info frame's header says the stream's bitrate: a reader may take a CBR file's bitrate from it.
+    assert data[frame_start + 2] >> 4 == data[first_audio + 2] >> 4 == 8
     lame = data.index(b"LAME3.100")
     delay_and_padding = int.from_bytes(data[lame + 21 : lame + 24], "big")
     assert delay_and_padding >> 12 == ENCODER_DELAY
     # Frames of 576 samples hold the delay, the program and a padding of less than LAME's two flushed frames.
     assert 0 <= frames * 576 - ENCODER_DELAY - 3 * RATE == delay_and_padding & 4095 < 2 * 576
-    frame_start = info - 4 - 9
     assert int.from_bytes(data[lame + 34 : lame + 36], "big") == _crc16(data[frame_start : lame + 34])
 
 

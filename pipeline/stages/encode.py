@@ -239,6 +239,10 @@ class LameEncoder:
             ended = True
             if self._failure is None:
                 self._send(self._mp3.finish())
+        except _CheckStopped as stopped:
+            self._failure = stopped
+            while not ended and self._queue.get() is not None:
+                pass
         except Exception as error:  # a file that could not be written, said when the encode finishes
             self._failure = error
             while not ended and self._queue.get() is not None:  # take pieces to the end: write() never blocks
@@ -250,7 +254,7 @@ class LameEncoder:
                     self._copy.close()
 
     def _send(self, encoded: bytes) -> None:
-        """Copy encoded bytes to the check; a check that stopped reading never fails the file."""
+        """Copy encoded bytes to the check; a check that stopped reading stops the encode (said at finish)."""
         if encoded and self._copy is not None:
             try:
                 self._copy.write(encoded)
@@ -258,6 +262,8 @@ class LameEncoder:
                 with contextlib.suppress(OSError):
                     self._copy.close()
                 self._copy = None
+                # The file would go out unmeasured, or measured on part of it: the check's own error says why.
+                raise _CheckStopped from None
 
     def write(self, pcm: bytes) -> None:
         """Queue PCM for encoding; if writing the file has already failed (a full disk), say so now."""
@@ -272,6 +278,10 @@ class LameEncoder:
         if self._writer.is_alive():
             self._queue.put(None)
             self._writer.join()
+        if isinstance(self._failure, _CheckStopped):
+            assert self._checker is not None
+            self._checker.result()  # raises the decoder's or the check's own reason, when it has one
+            raise ExportError(f"the check of {self.display_name} stopped reading it before the end; try again")
         if self._failure is not None:
             if self._checker is not None:
                 self._checker.stop()
@@ -292,6 +302,10 @@ class LameEncoder:
 
 #: Either streamed encoder: both take PCM with write() and return the check's result from finish().
 Encoder = StreamEncoder | LameEncoder
+
+
+class _CheckStopped(Exception):
+    """The check stopped reading the encoded stream."""
 
 
 def open_encoder(path: Path, *, audio_format: str, **options) -> Encoder:
@@ -321,15 +335,16 @@ class _Checker:
     def __init__(self, encoded: BinaryIO, audio_format: str, check: Callable[[Iterator[bytes]], object],
                  rate: int, display_name: str) -> None:
         self.display_name = display_name
-        command = check_decode_command(audio_format, rate)
-        self._errors = tempfile.TemporaryFile()
         try:
-            self._process = subprocess.Popen(command, stdin=encoded, stdout=subprocess.PIPE, stderr=self._errors)
-        except OSError as error:
-            self._errors.close()
-            raise ExportError(f"ffmpeg could not be started to check {display_name} ({error.strerror or error})") from None
+            command = check_decode_command(audio_format, rate)
+            self._errors = tempfile.TemporaryFile()
+            try:
+                self._process = subprocess.Popen(command, stdin=encoded, stdout=subprocess.PIPE, stderr=self._errors)
+            except OSError as error:
+                self._errors.close()
+                raise ExportError(f"ffmpeg could not be started to check {display_name} ({error.strerror or error})") from None
         finally:
-            encoded.close()  # the decoder has it now: the encoder sees the pipe close if the decoder stops
+            encoded.close()  # the decoder has it now (or nobody will): the encoder sees the pipe close if it stops
         self._result: object = None
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(check, 4 * round(10 * rate)), name="ffmpeg-check",
@@ -423,9 +438,10 @@ DECODED_RATE = {"ogg": 48_000}
 def checking_rate(audio_format: str, program_rate: int) -> int:
     """The rate a render's check decodes an encode at: the rate its decoder gives (the program's, except Opus).
 
-    True peaks are read with BS.1770's 4x oversampling beside each loud sample on both sides: at 22,050 Hz
-    that agrees with a resample to 48 kHz and with ffmpeg's ebur128 meter to a few hundredths of a dB on
-    rendered speech, and reads a click higher, never lower; it takes half the samples and no resampler.
+    True peaks are read by 8x oversampling at 22,050 Hz (as finely as BS.1770's 4x at 48 kHz) on both sides
+    of each loud local maximum: on rendered speech that agrees with a resample to 48 kHz and with ffmpeg's
+    ebur128 meter to a few hundredths of a dB, and it reads a click higher; it takes half the samples and no
+    resampler.
     """
     return DECODED_RATE.get(audio_format, program_rate)
 

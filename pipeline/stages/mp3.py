@@ -32,8 +32,9 @@ _BITRATES = {  # kbps by index, for MPEG-1 Layer III and for MPEG-2 and 2.5 Laye
     3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
     2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
 }
-_XING_FLAGS = 0x01 | 0x02 | 0x08  # frame count, byte count, quality (no seek table: the stream is CBR)
-_XING_BYTES = 4 + 4 + 4 + 4 + 4 + 36  # "Info", flags, frames, bytes, quality, LAME extension
+_XING_FLAGS = 0x01 | 0x02 | 0x04 | 0x08  # frame count, byte count, seek table, quality
+_TOC = bytes(i * 256 // 100 for i in range(100))  # constant bitrate: byte position grows with time
+_XING_BYTES = 4 + 4 + 4 + 4 + len(_TOC) + 4 + 36  # "Info", flags, frames, bytes, seek table, quality, LAME
 
 
 def _crc16(data: bytes) -> int:
@@ -115,11 +116,11 @@ class Mp3Writer:
     def encode(self, pcm: bytes) -> bytes:
         """Encode PCM; write and return the MP3 bytes it made (often none: LAME keeps a frame or two back)."""
         self._samples += len(pcm) // 2
-        return self._write(bytes(self._lame.encode(pcm)))
+        return self._write(self._lame_call(self._lame.encode, pcm))
 
     def finish(self) -> bytes:
         """Flush LAME, write the Info frame before the audio and close the file; return the last MP3 bytes."""
-        last = self._write(bytes(self._lame.flush()))
+        last = self._write(self._lame_call(self._lame.flush)) if self._samples else b""
         if self._info_length:
             self._file.seek(self._info_at)
             self._file.write(self._info_frame(self._first_header))
@@ -129,6 +130,13 @@ class Mp3Writer:
     def close(self) -> None:
         """Close the file without completing it (a failed render)."""
         self._file.close()
+
+    @staticmethod
+    def _lame_call(call, *arguments) -> bytes:
+        try:
+            return bytes(call(*arguments))
+        except (RuntimeError, SystemError, ValueError) as error:
+            raise ExportError(f"LAME could not encode ({error}); reinstall lameenc") from None
 
     def _write(self, encoded: bytes) -> bytes:
         if not encoded:
@@ -159,9 +167,10 @@ class Mp3Writer:
         """The LAME Info frame: a silent frame of the stream's kind holding the counts, delay and padding."""
         version = (first_header >> 19) & 3
         side_info = (17 if version == 3 else 9)  # mono
-        header = first_header & ~(0xF << 12) & ~(1 << 9) & ~(1 << 16)  # no bitrate yet, no padding slot
-        header |= 1 << 16  # no CRC
-        for index in range(1, 15):  # the smallest bitrate whose frame holds the tag
+        header = (first_header & ~(0xF << 12) & ~(1 << 9)) | 1 << 16  # no padding slot, no CRC
+        # The stream's own bitrate (a reader may take a CBR file's from its first header), higher only if the
+        # tag would not fit in a frame.
+        for index in range((first_header >> 12) & 0xF, 15):
             candidate = header | index << 12
             if _frame_length(candidate) >= 4 + side_info + _XING_BYTES:
                 break
@@ -173,7 +182,7 @@ class Mp3Writer:
         lame += (ENCODER_DELAY << 12 | min(padding, 4095)).to_bytes(3, "big")
         lame += bytes(1 + 1 + 2) + struct.pack(">I", length + self._audio_bytes) + bytes(2)  # no music CRC
         frame = struct.pack(">I", candidate) + bytes(side_info) + b"Info"
-        frame += struct.pack(">IIII", _XING_FLAGS, self._frames, length + self._audio_bytes, 100 - 10 * QUALITY)
-        frame += lame
+        frame += struct.pack(">III", _XING_FLAGS, self._frames, length + self._audio_bytes) + _TOC
+        frame += struct.pack(">I", 100 - 10 * QUALITY) + lame
         frame += struct.pack(">H", _crc16(frame))
         return frame + bytes(length - len(frame))

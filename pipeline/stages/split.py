@@ -19,7 +19,8 @@ def _import_punkt() -> types.ModuleType:
     That __init__ imports the whole of nltk (corpus readers, parsers, translation metrics): 0.16 s at the start
     of every render, a tenth of a short one, for a tokenizer that needs a handful of its modules. The packages
     are stood in for while Punkt loads, and every nltk module is dropped from sys.modules afterwards, so a
-    later `import nltk` elsewhere in the process loads the whole package as usual.
+    later `import nltk` elsewhere in the process loads the whole package as usual: a second copy, whose
+    settings (nltk.redos's timeout, say) do not reach this Punkt, and whose classes are not this one's.
     """
     if "nltk" in sys.modules:
         return importlib.import_module("nltk.tokenize.punkt")
