@@ -21,6 +21,8 @@ _FILTER_TAIL = 4096  # the K-weighting impulse response has died out long before
 _TRUE_PEAK_TAPS = 16  # per side, for the windowed-sinc interpolation between samples
 _LIMITER_BLOCK = 32
 _LIMITER_SPREAD_BLOCKS = 6
+#: The limiter's first pass aims this far under the ceiling (linear): interpolated peaks can exceed it a little.
+_FIRST_LIMIT = 0.97
 #: How close to the target the gain search on a stretch of audio (a warm-up, a sample) must land.
 LEVEL_TOLERANCE_LU = 0.1
 GAIN_SEARCH_PASSES = 5
@@ -221,6 +223,11 @@ def true_peak(samples: np.ndarray, at_least: float = 0.0) -> float:
 
 def _limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     """A look-ahead limiter: per-block gain brings peaks under the ceiling, spread so it fades in and out."""
+    return _limit_blocks(samples, ceiling)[0]
+
+
+def _limit_blocks(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bool]:
+    """The limiter's output, and whether it touched anything."""
     blocks = math.ceil(len(samples) / _LIMITER_BLOCK)
     magnitude = np.abs(samples)
     padded = np.pad(magnitude, (0, blocks * _LIMITER_BLOCK - len(samples)))
@@ -238,13 +245,13 @@ def _limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     out = samples.copy()
     touched = np.flatnonzero(spread < 1.0)
     if not len(touched):
-        return out
+        return out, False
     centres = (np.arange(blocks) + 0.5) * _LIMITER_BLOCK
     starts = touched * _LIMITER_BLOCK
     positions = (starts[:, None] + np.arange(_LIMITER_BLOCK)[None, :]).ravel()
     positions = positions[positions < len(samples)]
     out[positions] *= np.interp(positions, centres, spread)
-    return out
+    return out, True
 
 
 def limit_true_peak(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bool, float]:
@@ -255,7 +262,7 @@ def limit_true_peak(samples: np.ndarray, ceiling: float) -> tuple[np.ndarray, bo
         if peak <= ceiling:
             break
         # Interpolated peaks can exceed the sample ceiling: tighten it a little on each pass.
-        samples, limited = _limit(samples, ceiling * (0.97 - 0.05 * attempt)), True
+        samples, limited = _limit(samples, ceiling * (_FIRST_LIMIT - 0.05 * attempt)), True
     else:
         peak = true_peak(samples)
     return samples, limited, peak
@@ -268,7 +275,10 @@ def solve_gain(samples: np.ndarray, rate: int, target_lufs: float, ceiling: floa
         return 0.0
 
     def loudness_at(gain_db: float) -> float:
-        leveled, limited, _ = limit_true_peak(samples * 10 ** (gain_db / 20), ceiling)
+        # The limiter's first pass, as limit_true_peak makes it: a later pass for a peak it left between
+        # samples (rare since it reads them) moves the loudness by far less than the search's tolerance, and
+        # checking for one would take two more true-peak readings for every gain tried.
+        leveled, limited = _limit_blocks(samples * 10 ** (gain_db / 20), ceiling * _FIRST_LIMIT)
         return integrated_loudness(leveled, rate) if limited else measured + gain_db
 
     return _secant_search(loudness_at, target_lufs - measured, target_lufs, LEVEL_TOLERANCE_LU)
