@@ -16,6 +16,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def _high_water_kb(pid: int) -> int:
 def render(path: Path, out: Path, engine: str) -> tuple[float, int, int, dict]:
     """Seconds, peak RSS of the render and of its largest child process (KB, polled), and the report."""
     command = [sys.executable, "-c", _WRAPPER, "render", str(path), "-o", str(out), "--engine", engine,
-               "--cache-dir", str(out.parent / f"cache-{out.stem}")]  # an empty cache, in the scratch folder
+               "--cache-dir", tempfile.mkdtemp(prefix="cache-", dir=out.parent)]  # an empty cache each time
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     children_kb = 0
