@@ -40,6 +40,7 @@ from pipeline.stages.loudness import (
     StreamingLeveler,
     level_program,
     measure_float32,
+    program_frames,
 )
 from pipeline.stages.report import (
     RenderInfo,
@@ -369,7 +370,7 @@ def deliver_in_spec(
         return Delivered(_delivered(measured, encoded.gain_db, encoded.limited), True, 0)
     chunks, program = whole_program or level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
     correct_gain = math.isfinite(program.output_lufs) and abs(program.output_lufs - aim.lufs) <= 1.0
-    trim = PeakTrim(program_seconds=_frames(raw) / rate)
+    trim = PeakTrim(program_seconds=program_frames(raw) / rate)
     encoded_lufs = encoded.output_lufs  # the leveler's reading of what was just encoded
     encodes = 0
     while encodes < DELIVERY_PASSES:
@@ -397,12 +398,6 @@ def deliver_in_spec(
             break
     miss, measured, gain = best
     return Delivered(_delivered(measured, gain, encoded.limited or program.limited), miss == 0, encodes)
-
-
-def _frames(raw: Sequence[bytes]) -> int:
-    """Samples in a 16-bit program kept as pieces (a spool knows its size without reading it back)."""
-    size = getattr(raw, "nbytes", None)
-    return (sum(len(piece) for piece in raw) if size is None else size) // 2
 
 
 def _measurer(program_rate: int, rate: int, settings: RenderSettings) -> Callable[[Iterable[bytes]], Measurement]:

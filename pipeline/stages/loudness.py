@@ -372,11 +372,15 @@ def _gain_and_limit(chunks: Sequence[bytes], rate: int, gain_db: float, ceiling:
     return _Pass(limited, peak, meter.lufs())
 
 
+def program_frames(chunks: Sequence[bytes]) -> int:
+    """Samples in a 16-bit program kept as pieces (a spool knows its size without reading it back)."""
+    size = getattr(chunks, "nbytes", None)
+    return (sum(len(chunk) for chunk in chunks) if size is None else size) // 2
+
+
 def _spread_sample(chunks: Sequence[bytes], frames: int) -> list[bytes]:
     """Pieces taken evenly from all over the program, about `frames` samples in all (all of a short one)."""
-    total = getattr(chunks, "nbytes", None)
-    total = sum(len(chunk) for chunk in chunks) if total is None else total
-    share = min(1.0, frames / max(1, total // 2))
+    share = min(1.0, frames / max(1, program_frames(chunks)))
     taken, seen, sample = 0, 0, []
     for chunk in chunks:
         seen += len(chunk) // 2
