@@ -26,6 +26,7 @@ ROOT = HERE.parent
 CLI = [sys.executable, "-m", "pipeline", "batch"]
 sys.path.insert(0, str(HERE))
 
+from installed import byte_compile  # noqa: E402
 from scratch import scratch_folder  # noqa: E402
 
 
@@ -79,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=50)
     args = parser.parse_args()
+    byte_compile()
     work = scratch_folder("article-audio-batch-bench-")
     articles = work / "articles"
     make_articles(articles, args.articles)

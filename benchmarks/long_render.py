@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from installed import byte_compile  # noqa: E402
 from scratch import scratch_folder  # noqa: E402
 
 LENGTHS = (26_000, 59_000, 127_000)
@@ -120,6 +121,7 @@ def main() -> int:
         engine = arguments[arguments.index("--engine") + 1]
         del arguments[arguments.index("--engine") : arguments.index("--engine") + 2]
     lengths = [int(argument) for argument in arguments] or list(LENGTHS)
+    byte_compile()
     folder = scratch_folder("article-audio-long-")
     per_thousand = []
     for words in lengths:

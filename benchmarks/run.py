@@ -26,6 +26,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from installed import byte_compile  # noqa: E402
 from scratch import scratch_folder  # noqa: E402
 
 from pipeline.engines.espeak import DEFAULT_VOICE  # noqa: E402
@@ -162,6 +163,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    byte_compile()
     render_median = bench_render(args.repeat)
     bench_normalization(render_median, args.repeat * 5)
     bench_lexicon(render_median, args.repeat)
