@@ -325,19 +325,35 @@ def _synthesize_and_encode(
     aim = first_aim(settings)
     try:
         if overlap_encoding:
-            leveled, passes, measured = _level_while_encoding(program(), encoder, engine.sample_rate, aim, raw)
+            first, passes, measured = _level_while_encoding(
+                program(), encoder, engine.sample_rate, aim, raw, in_spec=lambda m: _miss(m, settings) == 0)
         else:
             for pcm in program():
                 raw.append(pcm)
             chunks, leveled = level_program(raw, engine.sample_rate, aim.lufs, aim.ceiling_dbfs)
             measured = _encode(chunks, encoder)
-            passes, whole_program = 1, (chunks, leveled)
+            passes, whole_program, first = 1, (chunks, leveled), FirstEncode.of(leveled)
     finally:
         spoken.close()  # a failed render stops the synthesis thread now, before the engine is closed
-    delivered = deliver_in_spec(path, scratch, measured, raw, encoder, engine.sample_rate, settings, aim, leveled,
+    delivered = deliver_in_spec(path, scratch, measured, raw, encoder, engine.sample_rate, settings, aim, first,
                                 whole_program if not overlap_encoding else None)
     return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
                      delivered.in_spec)
+
+
+@dataclass(frozen=True)
+class FirstEncode:
+    """How the program encoded first was leveled: its gain, whether the limiter acted, and the loudness the
+    leveler gave it (read only when a correction needs it: after a streamed encode that takes another pass)."""
+
+    gain_db: float
+    limited: bool
+    lufs: Callable[[], float]
+
+    @classmethod
+    def of(cls, result: LoudnessResult) -> FirstEncode:
+        """The leveling of a program leveled and measured whole."""
+        return cls(result.gain_db, result.limited, lambda: result.output_lufs)
 
 
 @dataclass(frozen=True)
@@ -351,7 +367,7 @@ class Delivered:
 
 def deliver_in_spec(
     path: Path, scratch: Path, measured: Measurement, raw: Sequence[bytes], encoder: Callable[[Path], Encoder],
-    rate: int, settings: RenderSettings, aim: LevelAim, encoded: LoudnessResult,
+    rate: int, settings: RenderSettings, aim: LevelAim, encoded: FirstEncode,
     whole_program: tuple[Iterable[bytes], LoudnessResult] | None = None,
 ) -> Delivered:
     """Given what a listener gets of the encoded file at `path` (`measured`, as decoded): while it misses the loudness target
@@ -359,7 +375,7 @@ def deliver_in_spec(
     for what the codec did to the loudness, a local cut where it overshot the ceiling), at most DELIVERY_PASSES
     times, and keep whichever encode came closest at `path`.
 
-    `encoded` is what the leveler measured of the program that was encoded first. The gain is corrected only
+    `encoded` is how the program that was encoded first was leveled. The gain is corrected only
     when the leveler reached its aim (a program the limiter held below it, a click in silence, stays as the
     limiter left it), never by more than MAX_DELIVERY_BOOST_DB, and cuts are sized for the new gain.
     `whole_program` is the program leveled whole for the aim, when that is what was encoded first (else it is
@@ -371,7 +387,7 @@ def deliver_in_spec(
     chunks, program = whole_program or level_program(raw, rate, aim.lufs, aim.ceiling_dbfs)
     correct_gain = math.isfinite(program.output_lufs) and abs(program.output_lufs - aim.lufs) <= 1.0
     trim = PeakTrim(program_seconds=program_frames(raw) / rate)
-    encoded_lufs = encoded.output_lufs  # the leveler's reading of what was just encoded
+    encoded_lufs = encoded.lufs()  # the leveler's reading of what was just encoded
     encodes = 0
     while encodes < DELIVERY_PASSES:
         gain_db = trim.gain_db
@@ -427,26 +443,27 @@ def _miss(measured: Measurement, settings: RenderSettings) -> float:
 
 
 def _level_while_encoding(
-    program: Iterator[bytes], encoder: Callable[[], Encoder], rate: int, aim: LevelAim, raw: PcmSpool
-) -> tuple[LoudnessResult, int, Measurement]:
-    """ffmpeg encodes on the other core while later sentences are synthesized; the gain comes from a warm-up
-    stretch, and a rendition that missed the aim is encoded again from the spooled raw program. Returns the
-    loudness, the number of encodes and the measurement of the encoded file."""
+    program: Iterator[bytes], encoder: Callable[[], Encoder], rate: int, aim: LevelAim, raw: PcmSpool,
+    in_spec: Callable[[Measurement], bool],
+) -> tuple[FirstEncode, int, Measurement]:
+    """The encoder works on the other core while later sentences are synthesized; the gain comes from a warm-up
+    stretch. A file that decodes out of spec because the warm-up misjudged the program (the leveler's own
+    reading of its output missed the aim) is encoded again from the spooled raw program, leveled whole.
+    Returns how the encoded program was leveled, the number of encodes and the encoded file's measurement."""
     leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs, raw=raw)
     stream = encoder()
     try:
         for pcm in program:
             stream.write(leveler.process(pcm))
         stream.write(leveler.flush())
-        loudness = leveler.result()  # measured while ffmpeg drains its queue
         measured = stream.finish()
     except BaseException:
         stream.abort()
         raise
-    if not leveler.needs_relevel(loudness):
-        return loudness, 1, measured
+    if in_spec(measured) or not leveler.needs_relevel(leveler.result()):
+        return FirstEncode(leveler.gain_db, leveler.limited, lambda: leveler.result().output_lufs), 1, measured
     chunks, loudness = leveler.relevel()
-    return loudness, 2, _encode(chunks, encoder)
+    return FirstEncode.of(loudness), 2, _encode(chunks, encoder)
 
 
 def _encode(chunks: Iterable[bytes], encoder: Callable[[], Encoder]) -> Measurement:

@@ -148,6 +148,29 @@ def test_streaming_leveler_matches_target():
     assert 20 * math.log10(true_peak(pcm16_to_float(out))) <= -1.0
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=4 * RATE), min_size=1, max_size=6), st.sampled_from([2, 5, 30]))
+def test_the_leveler_reads_again_exactly_what_it_gave_out(cuts, warmup_seconds):
+    # The output is measured only when asked, by leveling the kept raw program again: warm-up pieces as one,
+    # later pieces one by one, exactly as they were given out (a short program never ends its warm-up).
+    audio = float_to_pcm16(speechlike(12) * 0.4)
+    bounds = sorted({0, len(audio) // 2, *(2 * c for c in cuts if 2 * c < len(audio))})
+    leveler = StreamingLeveler(RATE, -16.0, -1.0, warmup_seconds=warmup_seconds)
+    out = [leveler.process(audio[a:b]) for a, b in zip(bounds, bounds[1:] + [len(audio)])] + [leveler.flush()]
+    given_out = pcm16_to_float(b"".join(out))
+    assert len(given_out) * 2 == len(audio)
+    result = leveler.result()
+    assert result.output_lufs == pytest.approx(integrated_loudness(given_out, RATE), abs=1e-3)
+    assert leveler.result() == result  # read once, kept
+    assert result.gain_db == leveler.gain_db != 0.0
+
+
+def test_a_leveler_with_nothing_leveled_reads_silence():
+    leveler = StreamingLeveler(RATE, -16.0, -1.0)
+    leveler.process(float_to_pcm16(speechlike(1)))  # still in the warm-up
+    assert leveler.result().output_lufs == float("-inf") and leveler.gain_db == 0.0
+
+
 def test_relevel_when_warmup_misleads():
     quiet_start = speechlike(10) * 0.02
     loud_rest = speechlike(60, seed=3) * 0.5

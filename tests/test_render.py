@@ -156,6 +156,44 @@ def test_a_program_that_cannot_reach_the_target_is_not_made_worse_and_the_report
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.json", f"a.{audio_format}", "a.vtt"])  # no scratch
 
 
+def test_a_streamed_render_that_decodes_in_spec_never_levels_the_program_again(tmp_path, monkeypatch):
+    # The file is decoded and measured anyway: the leveler's own reading (another pass) is for a miss only.
+    from pipeline.stages.loudness import StreamingLeveler
+
+    def refuse(self):
+        raise AssertionError("the leveler measured its output again")
+
+    monkeypatch.setattr(StreamingLeveler, "_measure_output", refuse)
+    text = b"# Tides\n\n" + b" ".join(b"Sentence number %d keeps the harbour talking." % i for i in range(40))
+    result = render(parse_article(text), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone"),
+                    out=tmp_path / "a.mp3", engine=ToneEngine(), overlap_encoding=True)
+    assert result.report["loudness"]["passes"] == 1 and result.report["loudness"]["in_spec"]
+
+
+class LateLoudEngine(ToneEngine):
+    """Whispers the first sentences (the whole warm-up) and speaks the rest at full voice."""
+
+    spoken_pieces = 0
+
+    def synthesize(self, text, voice, rate):
+        audio = super().synthesize(text, voice, rate)
+        self.spoken_pieces += 1
+        if self.spoken_pieces > 8:
+            return audio
+        quiet = (int.from_bytes(audio.samples[i : i + 2], "little", signed=True) // 30
+                 for i in range(0, len(audio.samples), 2))
+        return type(audio)(b"".join(v.to_bytes(2, "little", signed=True) for v in quiet), audio.sample_rate)
+
+
+def test_a_streamed_render_whose_warm_up_misjudged_the_program_is_leveled_whole_and_lands_in_spec(tmp_path):
+    text = b" ".join(b"Sentence number %d keeps the harbour talking." % i for i in range(60))
+    result = render(parse_article(text), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone"),
+                    out=tmp_path / "a.mp3", engine=LateLoudEngine(), overlap_encoding=True)
+    loudness = result.report["loudness"]
+    assert loudness["passes"] >= 2 and loudness["in_spec"]
+    assert loudness["output_lufs"] == pytest.approx(-16.0, abs=0.5)
+
+
 def test_a_render_that_fails_stops_the_synthesis_thread_before_it_returns(tmp_path):
     import threading
 

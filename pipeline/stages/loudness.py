@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
@@ -581,8 +582,11 @@ def float_to_pcm16(samples: np.ndarray) -> bytes:
 class StreamingLeveler:
     """Normalize loudness while audio streams: set the gain from a warm-up stretch, then gain and limit each chunk.
 
-    The output is measured as it goes; when the warm-up guess missed the target by more than `tolerance_lu`
-    (or a peak got past the ceiling), `relevel` gives the whole audio again, leveled as one program.
+    The true peak is tracked as it goes; the output's loudness is measured only when `result` is asked for, by
+    leveling the kept raw program again with the same gain (the limiter is deterministic): a render decodes
+    and measures what it encoded anyway, and needs the leveler's own reading only when that missed. When the
+    warm-up guess missed the target by more than `tolerance_lu` (or a peak got past the ceiling), `relevel`
+    gives the whole audio again, leveled as one program.
     """
 
     def __init__(self, rate: int, target_lufs: float, ceiling_dbfs: float, *, warmup_seconds: float = 20.0,
@@ -595,16 +599,18 @@ class StreamingLeveler:
         self._warmup_frames = round(warmup_seconds * rate)
         # Where the unleveled program is kept for a second pass: a PcmSpool on disk for a render, a list in tests.
         self._raw: MutableSequence[bytes] = [] if raw is None else raw
-        self._meter = LoudnessMeter(rate)  # measures the output as it goes: nothing leveled is kept
         self._pending: list[np.ndarray] = []
+        self._warmup_pieces = 0  # how many raw pieces the warm-up leveled as one
         self._gain_db: float | None = None
         self._limited = False
         self._peak = 0.0
+        self._output_lufs: float | None = None
 
     def process(self, pcm: bytes) -> bytes:
         """Take raw PCM; return leveled PCM (empty while the warm-up is still being collected)."""
         samples = pcm16_to_float(pcm)
         self._raw.append(pcm)  # kept as 16-bit: a quarter of the memory, converted only for a second pass
+        self._output_lufs = None
         if self._gain_db is None:
             self._pending.append(samples)
             if sum(len(chunk) for chunk in self._pending) < self._warmup_frames:
@@ -618,25 +624,51 @@ class StreamingLeveler:
 
     def _release_pending(self) -> bytes:
         warmup = np.concatenate(self._pending)
+        self._warmup_pieces = len(self._pending)
         self._pending = []
         self._gain_db = solve_gain(warmup, self.rate, self.target_lufs, self._ceiling)
         return self._level(warmup)
 
+    def _gained(self, samples: np.ndarray) -> tuple[np.ndarray, bool, float]:
+        return limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
+
     def _level(self, samples: np.ndarray) -> bytes:
-        out, limited, peak = limit_true_peak(samples * 10 ** (self._gain_db / 20), self._ceiling)
+        out, limited, peak = self._gained(samples)
         self._limited |= limited
         self._peak = max(self._peak, peak)
-        self._meter.add(out)
         return float_to_pcm16(out)
 
+    @property
+    def gain_db(self) -> float:
+        """The gain applied (0 until the warm-up has been leveled)."""
+        return self._gain_db or 0.0
+
+    @property
+    def limited(self) -> bool:
+        """Whether the limiter has acted on anything so far."""
+        return self._limited
+
     def result(self) -> LoudnessResult:
-        """What was produced: the whole output's loudness and its true peak, both tracked chunk by chunk."""
+        """What was produced: the whole output's loudness (measured again from the raw program the first time it
+        is asked for) and its true peak (tracked chunk by chunk)."""
+        if self._output_lufs is None:
+            self._output_lufs = self._measure_output()
         return LoudnessResult(
-            output_lufs=self._meter.lufs(),
+            output_lufs=self._output_lufs,
             output_true_peak_dbfs=20 * math.log10(max(self._peak, 1e-12)),
-            gain_db=self._gain_db or 0.0,
+            gain_db=self.gain_db,
             limited=self._limited,
         )
+
+    def _measure_output(self) -> float:
+        """The loudness of what `process` and `flush` gave out, made again piece by piece as they made it."""
+        meter = LoudnessMeter(self.rate)
+        if self._gain_db is not None:
+            pieces = iter(self._raw)
+            warmup = np.concatenate([pcm16_to_float(next(pieces)) for _ in range(self._warmup_pieces)])
+            for samples in itertools.chain([warmup], map(pcm16_to_float, pieces)):
+                meter.add(self._gained(samples)[0])
+        return meter.lufs()
 
     def needs_relevel(self, result: LoudnessResult) -> bool:
         """Whether the streamed output missed the target loudness or the true-peak ceiling."""
