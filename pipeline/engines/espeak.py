@@ -11,7 +11,7 @@ import time
 import wave
 from types import SimpleNamespace
 
-from pipeline.engines.base import Audio, DurationModel, Voice
+from pipeline.engines.base import Audio, DurationModel, Voice, package_version
 from pipeline.errors import EngineError
 
 #: Fitted by benchmarks/calibrate_estimate.py to this engine's real output at 170 words per minute.
@@ -148,9 +148,7 @@ class EspeakEngine:
 
     def version(self) -> str:
         """pyttsx3 and espeak-ng versions."""
-        import importlib.metadata
-
-        return f"pyttsx3 {importlib.metadata.version('pyttsx3')}; espeak-ng {self._espeak_version}"
+        return f"pyttsx3 {package_version('pyttsx3')}; espeak-ng {self._espeak_version}"
 
     def voices(self) -> tuple[Voice, ...]:
         """espeak-ng's voices as pyttsx3 lists them."""
