@@ -136,3 +136,31 @@ def test_a_checker_that_dies_stops_an_mp3_encode_with_its_reason(tmp_path, monke
         except BaseException:
             stream.abort()
             raise
+
+
+def test_the_bundled_ffmpeg_is_imageio_ffmpegs_found_without_running_anything(monkeypatch):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from pipeline.stages import encode
+
+    expected = imageio_ffmpeg.get_ffmpeg_exe()
+    monkeypatch.delenv("ARTICLE_AUDIO_FFMPEG", raising=False)
+    monkeypatch.delenv("IMAGEIO_FFMPEG_EXE", raising=False)
+    encode._bundled_ffmpeg.cache_clear()
+    imageio_ffmpeg._utils._get_ffmpeg_exe.cache_clear()  # it would run `ffmpeg -version` again
+
+    def no_process(*args, **kwargs):
+        raise AssertionError("ran a process to find ffmpeg")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", no_process)
+    assert encode.ffmpeg_executable() == expected
+
+
+def test_imageio_ffmpegs_own_setting_is_still_obeyed(monkeypatch, tmp_path):
+    from pipeline.stages.encode import ffmpeg_executable
+
+    monkeypatch.delenv("ARTICLE_AUDIO_FFMPEG", raising=False)
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "their-ffmpeg"))
+    assert ffmpeg_executable() == str(tmp_path / "their-ffmpeg")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import importlib.util
 import os
 import queue
 import re
@@ -45,6 +47,9 @@ def ffmpeg_executable() -> str:
         if not shutil.which(configured):
             raise ExportError(f"ARTICLE_AUDIO_FFMPEG={configured} is not an executable; fix or unset it")
         return configured
+    bundled = None if os.environ.get("IMAGEIO_FFMPEG_EXE") else _bundled_ffmpeg()
+    if bundled:
+        return bundled
     try:
         import imageio_ffmpeg
 
@@ -54,6 +59,19 @@ def ffmpeg_executable() -> str:
         if found:
             return found
     raise ExportError("ffmpeg is missing; run `make venv` (installs imageio-ffmpeg) or put ffmpeg on PATH")
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_ffmpeg() -> str | None:
+    """imageio-ffmpeg's own binary, found without importing the package or running the binary first, as
+    imageio_ffmpeg.get_ffmpeg_exe does (`ffmpeg -version`: 20 ms before every render's first encode). A binary
+    that cannot run still fails where it is started, with the encoder's own error."""
+    spec = importlib.util.find_spec("imageio_ffmpeg")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    binaries = Path(next(iter(spec.submodule_search_locations)), "binaries")
+    found = sorted(path for path in binaries.glob("ffmpeg-*") if os.access(path, os.X_OK))
+    return str(found[-1]) if found else None
 
 
 def encode_command(output: str, *, audio_format: str, sample_rate: int, bitrate: str | None,
