@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m compileall -q pipeline  # pip byte-compiles a wheel, never an editable install
+	$(BIN)/python -m compileall -q pipeline  # as pip does for a wheel (benchmarks compile again what changed)
 	touch $(STAMP)
 
 venv: $(STAMP)

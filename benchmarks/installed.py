@@ -15,4 +15,5 @@ def byte_compile() -> None:
     machines) Python compiles every module from source again at the start of every run: about 50 ms of a
     render's 1.3 s that a wheel's user never pays.
     """
-    compileall.compile_dir(PACKAGE, quiet=1)
+    if not compileall.compile_dir(PACKAGE, quiet=1):
+        raise SystemExit(f"could not byte-compile {PACKAGE}: fix the syntax error printed above")

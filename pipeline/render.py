@@ -7,7 +7,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
@@ -34,6 +34,7 @@ from pipeline.stages.estimate import (
     pause_plan,
 )
 from pipeline.stages.loudness import (
+    Leveled,
     LoudnessResult,
     Measurement,
     PeakTrim,
@@ -325,7 +326,7 @@ def _synthesize_and_encode(
     aim = first_aim(settings)
     try:
         if overlap_encoding:
-            first, passes, measured = _level_while_encoding(
+            first, passes, measured, whole_program = _level_while_encoding(
                 program(), encoder, engine.sample_rate, aim, raw, in_spec=lambda m: _miss(m, settings) == 0)
         else:
             for pcm in program():
@@ -336,7 +337,7 @@ def _synthesize_and_encode(
     finally:
         spoken.close()  # a failed render stops the synthesis thread now, before the engine is closed
     delivered = deliver_in_spec(path, scratch, measured, raw, encoder, engine.sample_rate, settings, aim, first,
-                                whole_program if not overlap_encoding else None)
+                                whole_program)
     return _Produced(stitcher.frames, tuple(timings), delivered.loudness, passes + delivered.encodes,
                      delivered.in_spec)
 
@@ -344,11 +345,12 @@ def _synthesize_and_encode(
 @dataclass(frozen=True)
 class FirstEncode:
     """How the program encoded first was leveled: its gain, whether the limiter acted, and the loudness the
-    leveler gave it (read only when a correction needs it: after a streamed encode that takes another pass)."""
+    leveler gave it (asked only when the encoded file missed the target: for a streamed encode, reading it
+    takes another pass over the program)."""
 
     gain_db: float
     limited: bool
-    lufs: Callable[[], float]
+    lufs: Callable[[], float] = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, result: LoudnessResult) -> FirstEncode:
@@ -445,11 +447,12 @@ def _miss(measured: Measurement, settings: RenderSettings) -> float:
 def _level_while_encoding(
     program: Iterator[bytes], encoder: Callable[[], Encoder], rate: int, aim: LevelAim, raw: PcmSpool,
     in_spec: Callable[[Measurement], bool],
-) -> tuple[FirstEncode, int, Measurement]:
+) -> tuple[FirstEncode, int, Measurement, tuple[Leveled, LoudnessResult] | None]:
     """The encoder works on the other core while later sentences are synthesized; the gain comes from a warm-up
     stretch. A file that decodes out of spec because the warm-up misjudged the program (the leveler's own
     reading of its output missed the aim) is encoded again from the spooled raw program, leveled whole.
-    Returns how the encoded program was leveled, the number of encodes and the encoded file's measurement."""
+    Returns how the encoded program was leveled, the number of encodes, the encoded file's measurement, and
+    the program leveled whole when it was (for any correction to start from)."""
     leveler = StreamingLeveler(rate, aim.lufs, aim.ceiling_dbfs, raw=raw)
     stream = encoder()
     try:
@@ -461,9 +464,9 @@ def _level_while_encoding(
         stream.abort()
         raise
     if in_spec(measured) or not leveler.needs_relevel(leveler.result()):
-        return FirstEncode(leveler.gain_db, leveler.limited, lambda: leveler.result().output_lufs), 1, measured
+        return FirstEncode(leveler.gain_db, leveler.limited, lambda: leveler.result().output_lufs), 1, measured, None
     chunks, loudness = leveler.relevel()
-    return FirstEncode.of(loudness), 2, _encode(chunks, encoder)
+    return FirstEncode.of(loudness), 2, _encode(chunks, encoder), (chunks, loudness)
 
 
 def _encode(chunks: Iterable[bytes], encoder: Callable[[], Encoder]) -> Measurement:

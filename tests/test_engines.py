@@ -143,6 +143,28 @@ def test_package_version_is_what_importlib_metadata_says(distribution):
     assert package_version(distribution) == importlib.metadata.version(distribution)
 
 
+def test_package_version_leaves_an_egg_info_or_a_zip_to_importlib_metadata(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    from pipeline.engines.base import package_version
+
+    (tmp_path / "pyttsx3.egg-info").mkdir()
+    (tmp_path / "pyttsx3.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: pyttsx3\nVersion: 0.0.1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    assert package_version("pyttsx3") == importlib.metadata.version("pyttsx3") == "0.0.1"
+
+
+def test_package_version_reads_the_metadata_not_the_folder_name(tmp_path, monkeypatch):
+    from pipeline.engines.base import package_version
+
+    (tmp_path / "Some_Thing-1.0.dist-info").mkdir()
+    (tmp_path / "Some_Thing-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: some-thing\nVersion: 1.0.post1\n\nVersion: not this\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert package_version("some.thing") == "1.0.post1"
+
+
 def test_package_version_of_something_not_installed_says_so():
     import importlib.metadata
 
@@ -157,7 +179,10 @@ def test_the_espeak_engine_names_its_versions_without_importlib_metadata(espeak_
     import subprocess
     import sys
 
+    import importlib.metadata
+
     code = ("import sys; from pipeline.engines.espeak import EspeakEngine; v = EspeakEngine().version(); "
             "print(v, 'importlib.metadata' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[:2] == ["pyttsx3", "2.99;"] and out[2] == "espeak-ng" and out[-1] == "False"
+    assert out[:2] == ["pyttsx3", f"{importlib.metadata.version('pyttsx3')};"] and out[2] == "espeak-ng"
+    assert out[-1] == "False"

@@ -165,6 +165,30 @@ def test_the_leveler_reads_again_exactly_what_it_gave_out(cuts, warmup_seconds):
     assert result.gain_db == leveler.gain_db != 0.0
 
 
+@pytest.mark.parametrize("seconds", [3, 30], ids=["shorter than the warm-up", "longer"])
+def test_the_leveler_reads_its_output_again_from_a_spool_that_dropped_an_empty_piece(tmp_path, seconds):
+    from pipeline.stages.spool import PcmSpool
+
+    audio = float_to_pcm16(speechlike(seconds) * 0.4)
+    pieces = [b"", *(audio[i : i + 2 * RATE] for i in range(0, len(audio), 2 * RATE))]  # a lead pause of 0 ms
+    spool = PcmSpool(lambda: tmp_path / "raw.pcm", memory_limit=RATE)
+    on_list, on_spool = StreamingLeveler(RATE, -16.0, -1.0, warmup_seconds=5), StreamingLeveler(
+        RATE, -16.0, -1.0, warmup_seconds=5, raw=spool)
+    for leveler in (on_list, on_spool):
+        out = b"".join(leveler.process(piece) for piece in pieces) + leveler.flush()
+        assert len(out) == len(audio)
+    assert on_spool.result() == on_list.result()
+    spool.close()
+
+
+def test_a_reading_taken_during_the_warm_up_is_taken_again_once_it_is_leveled():
+    leveler = StreamingLeveler(RATE, -16.0, -1.0, warmup_seconds=5)
+    leveler.process(float_to_pcm16(speechlike(2) * 0.4))
+    assert leveler.result().output_lufs == float("-inf")
+    leveler.flush()
+    assert leveler.result().output_lufs == pytest.approx(-16.0, abs=0.5)
+
+
 def test_a_leveler_with_nothing_leveled_reads_silence():
     leveler = StreamingLeveler(RATE, -16.0, -1.0)
     leveler.process(float_to_pcm16(speechlike(1)))  # still in the warm-up

@@ -63,15 +63,19 @@ def ffmpeg_executable() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _bundled_ffmpeg() -> str | None:
-    """imageio-ffmpeg's own binary, found without importing the package or running the binary first, as
-    imageio_ffmpeg.get_ffmpeg_exe does (`ffmpeg -version`: 20 ms before every render's first encode). A binary
-    that cannot run still fails where it is started, with the encoder's own error."""
-    spec = importlib.util.find_spec("imageio_ffmpeg")
-    if spec is None or not spec.submodule_search_locations:
+    """imageio-ffmpeg's own binary for this platform, found as imageio_ffmpeg.get_ffmpeg_exe finds it but without
+    running it first (`ffmpeg -version`: 20 ms before every render's first encode); None when it is not there,
+    and then get_ffmpeg_exe's own search (a conda or system ffmpeg) follows. Looked up once per process."""
+    try:
+        from imageio_ffmpeg._definitions import FNAME_PER_PLATFORM, get_platform
+    except ImportError:
         return None
-    binaries = Path(next(iter(spec.submodule_search_locations)), "binaries")
-    found = sorted(path for path in binaries.glob("ffmpeg-*") if os.access(path, os.X_OK))
-    return str(found[-1]) if found else None
+    spec = importlib.util.find_spec("imageio_ffmpeg.binaries")
+    name = FNAME_PER_PLATFORM.get(get_platform())
+    if spec is None or spec.origin is None or not name:
+        return None
+    binary = Path(spec.origin).with_name(name)
+    return str(binary) if binary.is_file() and os.access(binary, os.X_OK) else None
 
 
 def encode_command(output: str, *, audio_format: str, sample_rate: int, bitrate: str | None,

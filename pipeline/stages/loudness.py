@@ -608,6 +608,8 @@ class StreamingLeveler:
 
     def process(self, pcm: bytes) -> bytes:
         """Take raw PCM; return leveled PCM (empty while the warm-up is still being collected)."""
+        if not pcm:
+            return b""  # nothing to keep: a PcmSpool drops empty pieces, and the replay counts pieces
         samples = pcm16_to_float(pcm)
         self._raw.append(pcm)  # kept as 16-bit: a quarter of the memory, converted only for a second pass
         self._output_lufs = None
@@ -626,6 +628,7 @@ class StreamingLeveler:
         warmup = np.concatenate(self._pending)
         self._warmup_pieces = len(self._pending)
         self._pending = []
+        self._output_lufs = None
         self._gain_db = solve_gain(warmup, self.rate, self.target_lufs, self._ceiling)
         return self._level(warmup)
 
