@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 from functools import lru_cache
 
 #: mallopt parameters (glibc <malloc.h>).
@@ -22,11 +21,9 @@ ARENAS = 2
 
 @lru_cache(maxsize=1)
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
     try:
-        libc = ctypes.CDLL(name)
+        # The process's own symbols: the C library is linked in already, and find_library("c") would run ldconfig.
+        libc = ctypes.CDLL(None)
         libc.mallopt, libc.malloc_trim  # noqa: B018 (glibc's, not another C library's)
     except (OSError, AttributeError):
         return None

@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 import string
-import sys
-import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from pipeline.imports import without_package_init
 
-def _import_punkt() -> types.ModuleType:
-    """nltk's Punkt module, without running nltk's package __init__ when nltk is not loaded yet.
-
-    That __init__ imports the whole of nltk (corpus readers, parsers, translation metrics): 0.16 s at the start
-    of every render, a tenth of a short one, for a tokenizer that needs a handful of its modules. The packages
-    are stood in for while Punkt loads, and every nltk module is dropped from sys.modules afterwards, so a
-    later `import nltk` elsewhere in the process loads the whole package as usual: a second copy, whose
-    settings (nltk.redos's timeout, say) do not reach this Punkt, and whose classes are not this one's.
-    """
-    if "nltk" in sys.modules:
-        return importlib.import_module("nltk.tokenize.punkt")
-    spec = importlib.util.find_spec("nltk")
-    if spec is None or not spec.submodule_search_locations:
-        return importlib.import_module("nltk.tokenize.punkt")  # raises the usual ImportError
-    before = set(sys.modules)
-    root = list(spec.submodule_search_locations)[0]
-    for name, path in (("nltk", root), ("nltk.tokenize", str(Path(root) / "tokenize"))):
-        package = types.ModuleType(name)
-        package.__path__ = [path]
-        sys.modules[name] = package
-    try:
-        return importlib.import_module("nltk.tokenize.punkt")
-    finally:
-        for name in set(sys.modules) - before:
-            if name == "nltk" or name.startswith("nltk."):
-                del sys.modules[name]
-
-
-_punkt_module = _import_punkt()
+_punkt_module = without_package_init("nltk.tokenize.punkt")  # not all of nltk
 PunktParameters = _punkt_module.PunktParameters
 PunktSentenceTokenizer = _punkt_module.PunktSentenceTokenizer
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 
-from num2words import num2words
-
+from pipeline.imports import without_package_init
 from pipeline.stages.normalize.tables import DIGIT_WORDS, FRACTION_WORDS
+
+_ENGLISH = without_package_init("num2words.lang_EN").Num2Word_EN()  # not every language's converter
 
 #: Longer whole numbers are identifiers, read digit by digit.
 MAX_CARDINAL_DIGITS = 15
+
+
+def num2words(value: int, to: str = "cardinal") -> str:
+    """num2words's English reading of a whole number: a cardinal, or with `to="ordinal"` an ordinal."""
+    return getattr(_ENGLISH, f"to_{to}")(value)
 
 
 def _clean(words: str) -> str:
