@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,neural]'
 	$(BIN)/python -m compileall -q pipeline  # as pip does for a wheel (benchmarks compile again what changed)
 	touch $(STAMP)
 

@@ -1,9 +1,9 @@
-"""Fit the espeak-ng duration model to real synthesis of the fitting corpus, and check it on held-out text.
+"""Fit an engine's duration model to real synthesis of the fitting corpus, and check it on held-out text.
 
-Run: .venv/bin/python benchmarks/calibrate_estimate.py
+Run: .venv/bin/python benchmarks/calibrate_estimate.py [--engine espeak|piper]
 Synthesizes every sentence of tests/fixtures/corpus/ with the real engine, fits seconds per vowel,
-consonant, stress, clause and word (features of espeak-ng's own phonemes) by least squares, prints the
-weights to paste into pipeline/engines/espeak.py, then checks the fit on tests/fixtures/heldout/ and at
+consonant, stress, clause and word (features of the engine's own phonemes) by least squares, prints the
+weights to paste into pipeline/engines/<engine>.py, then checks the fit on tests/fixtures/heldout/ and at
 other rates.
 """
 
@@ -49,8 +49,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=170)
     parser.add_argument("--check-rates", default="140,200")
+    parser.add_argument("--engine", default="espeak", choices=("espeak", "piper"))
     args = parser.parse_args()
-    engine = get_engine("espeak")
+    engine = get_engine(args.engine)
     fitting = measure(engine, FITTING, args.rate)
     x = np.vstack([rows for _, rows, _ in fitting])
     y = np.concatenate([seconds for _, _, seconds in fitting])

@@ -168,6 +168,7 @@ def render(
     max_minutes: float = DEFAULT_MAX_MINUTES,
     progress: Callable[[int, int, float], None] | None = None,
     cache_dir: Path | None = None,
+    threads: int | None = None,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
@@ -176,7 +177,8 @@ def render(
     folder, which are otherwise refused. An article whose estimate is longer than `max_minutes` is refused
     before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With
     `cache_dir` each sentence's audio is kept in a sentence cache there and taken from it when it is already
-    in it: a render that was killed picks up where it stopped. With `overlap_encoding` ffmpeg encodes on a second core while
+    in it: a render that was killed picks up where it stopped. `threads` is how many threads an engine that can
+    use several (Piper) may take: by default every core this process may run on. With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, and the engine speaks a few sentences ahead on a thread of its own, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -188,7 +190,7 @@ def render(
     remove_stale_partials(out.parent, out.stem)
     script = spoken_script(article, lexicon, settings, notable_only=True)  # a book's every piece is 40 MB
     own_engine = engine is None
-    engine = engine or get_engine(settings.engine)
+    engine = engine or get_engine(settings.engine, voice=settings.voice, threads=threads)
     try:
         voice = resolve_voice(engine, settings.voice)
         estimate = estimate_script(script, engine, voice, settings)

@@ -98,6 +98,16 @@ def espeak_engine():
     engine.close()
 
 
+@pytest.fixture(scope="session")
+def piper_engine():
+    """The real Piper engine with the bundled voice on two threads, started once per test session."""
+    from pipeline.engines.piper import PiperEngine
+
+    engine = PiperEngine(threads=2)
+    yield engine
+    engine.close()
+
+
 # Under CI, property tests use a fixed sequence of examples so a run cannot fail by chance;
 # on a developer's machine they keep exploring new examples.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

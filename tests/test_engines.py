@@ -24,7 +24,7 @@ def test_tone_refuses_empty_text():
 
 
 def test_registry():
-    assert set(ENGINE_NAMES) == {"espeak", "tone"}
+    assert set(ENGINE_NAMES) == {"espeak", "piper", "tone"}
     assert engine_class("tone") is ToneEngine
     with pytest.raises(UsageError, match="unknown engine 'nope'"):
         get_engine("nope")

@@ -227,7 +227,8 @@ def _start_worker(config: BatchConfig, lexicon: Lexicon, in_process: bool = Fals
         faulthandler.enable()  # a crash in the engine's native code says where on the batch's standard error
         _die_with_parent()
     cache = AudioCache(config.cache_folder, config.cache_max_bytes)
-    _worker.update(config=config, lexicon=lexicon, engine=CachedEngine(get_engine(config.settings.engine), cache))
+    _worker.update(config=config, lexicon=lexicon, engine=CachedEngine(
+        get_engine(config.settings.engine, voice=config.settings.voice, threads=1), cache))  # a worker per core
 
 
 def _die_with_parent() -> None:
@@ -300,7 +301,7 @@ def engine_identity(settings: RenderSettings) -> str:
     """The engine, its version and the voice: a new espeak-ng or another voice means new audio."""
     from pipeline.engines import get_engine, resolve_voice
 
-    engine = get_engine(settings.engine)
+    engine = get_engine(settings.engine, voice=settings.voice)
     try:
         return f"{engine.name}|{engine.version()}|{resolve_voice(engine, settings.voice).id}"
     finally:

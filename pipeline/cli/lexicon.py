@@ -85,7 +85,7 @@ def read_corpus(paths: list[str]) -> list[Article]:
 def _phonemizer(engine_name: str, voice: str | None = None):
     from pipeline.engines import get_engine, resolve_voice
 
-    engine = get_engine(engine_name)
+    engine = get_engine(engine_name, voice=voice)
     chosen = resolve_voice(engine, voice)
 
     def ipa(text: str) -> str:

@@ -48,3 +48,10 @@ def positive_minutes(text: str) -> float:
     if not value > 0 or value != value or value == float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r}: give a number of minutes greater than 0")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number greater than zero."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number greater than 0")
+    return int(text)

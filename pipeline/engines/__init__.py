@@ -11,7 +11,11 @@ DEFAULT_ENGINE = "espeak"
 
 
 #: Engine name to "module:class"; imported only when used, so `estimate` never loads espeak-ng.
-ENGINES = {"espeak": "pipeline.engines.espeak:EspeakEngine", "tone": "pipeline.engines.tone:ToneEngine"}
+ENGINES = {
+    "espeak": "pipeline.engines.espeak:EspeakEngine",
+    "piper": "pipeline.engines.piper:PiperEngine",
+    "tone": "pipeline.engines.tone:ToneEngine",
+}
 ENGINE_NAMES = tuple(ENGINES)
 
 

@@ -23,6 +23,8 @@ class Voice:
     name: str
     languages: tuple[str, ...] = ()
     gender: str | None = None
+    #: The model file the voice was loaded from, for engines whose voices are files (Piper).
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def resolve_voice(engine: Engine, wanted: str | None) -> Voice:
     key = wanted.strip().lower()
     for test in (
         lambda v: v.id.lower() == key,
+        lambda v: v.path is not None and os.path.abspath(os.path.expanduser(wanted.strip())) == v.path,
         lambda v: v.id.lower().rsplit("/", 1)[-1] == key,
         lambda v: v.name.lower() == key,
         lambda v: key in (language.lower() for language in v.languages),

@@ -37,7 +37,9 @@ def load_espeak_library() -> str:
     # Always use the bundled data: a system espeak-ng's data may not match the bundled library.
     os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
     try:
-        library = ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+        # Local, not global: pyttsx3's dlopen("libespeak-ng.so.1") finds it loaded by its soname all the same,
+        # and piper's own espeak-ng (linked into its extension) would otherwise bind to this one and crash.
+        library = ctypes.CDLL(espeakng_loader.get_library_path())
     except OSError as error:
         raise EngineError(f"libespeak-ng could not be loaded ({error}); reinstall espeakng-loader") from None
     library.espeak_Info.restype = ctypes.c_char_p

