@@ -37,9 +37,10 @@ def measure(engine, paths, rate: int) -> list[tuple[str, np.ndarray, np.ndarray]
     for path in paths:
         rows, seconds = [], []
         for sentence in spoken_script(read_article(path), EMPTY_LEXICON):
-            found = features(sentence.spoken, 300, lambda text: engine.phonemes(text, voice))
+            limit = min(300, getattr(engine, "max_piece_chars", 300))
+            found = features(sentence.spoken, limit, lambda text: engine.phonemes(text, voice))
             rows.append([found[name] for name in FEATURES])
-            pieces = clause_pieces(sentence.spoken, 300)
+            pieces = clause_pieces(sentence.spoken, limit)
             seconds.append(sum(trim_silence(engine.synthesize(piece, voice, rate)).seconds for piece in pieces))
         articles.append((path.stem, np.array(rows, dtype=float), np.array(seconds)))
     return articles

@@ -131,10 +131,16 @@ def estimate_script(
 ) -> Estimate:
     """The duration estimate for a script, before synthesis, from the engine's own reading where it has one."""
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
-    seconds = estimate_seconds(
-        [s.spoken for s in script], pauses, engine.duration_model, settings, lambda text: engine.phonemes(text, voice)
-    )
+    seconds = estimate_seconds([s.spoken for s in script], pauses, engine.duration_model,
+                               engine_settings(settings, engine), lambda text: engine.phonemes(text, voice))
     return make_estimate(seconds)
+
+
+def engine_settings(settings: RenderSettings, engine: Engine) -> RenderSettings:
+    """The settings as this engine speaks them: no piece of text longer than the engine takes in one call
+    (Piper's memory follows its longest piece)."""
+    limit = getattr(engine, "max_piece_chars", None)
+    return dataclasses.replace(settings, max_piece_chars=limit) if limit and limit < settings.max_piece_chars else settings
 
 
 def check_length(article: Article, estimate: Estimate, max_minutes: float) -> None:
@@ -308,7 +314,8 @@ def _synthesize_and_encode(
                              tags=tags, display_name=display_name, check=measure, check_rate=check_rate)
 
     pauses = pause_plan([(s.is_title, s.ends_paragraph, s.starts_chapter) for s in script], settings)
-    spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate, settings.max_piece_chars)
+    spoken = synthesize_sentences([s.spoken for s in script], engine, voice, settings.rate,
+                                  engine_settings(settings, engine).max_piece_chars)
     if read_ahead_sentences:
         spoken = read_ahead(spoken, read_ahead_sentences)
     stitcher = Stitcher(sample_rate=engine.sample_rate, clause_ms=settings.pauses.clause)

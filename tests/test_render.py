@@ -229,3 +229,27 @@ def test_a_render_that_fails_stops_the_synthesis_thread_before_it_returns(tmp_pa
     assert CountingEngine.calls == calls  # and nothing uses the engine after render has returned
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     assert caught.value is not None
+
+
+class ShortPieceEngine(ToneEngine):
+    """A tone engine that takes at most 40 characters in one call, as Piper takes at most 140."""
+
+    max_piece_chars = 40
+
+
+def test_an_engine_with_a_piece_limit_never_gets_a_longer_piece_even_behind_the_cache(tmp_path):
+    engine = ShortPieceEngine()
+    text = (b"# Tides\n\nThe harbour authority, meeting late on Tuesday evening, voted to dredge the channel "
+            b"before the autumn storms arrive and the ferries stop.")
+    result = render(parse_article(text), lexicon=EMPTY_LEXICON, settings=RenderSettings(engine="tone", format="wav"),
+                    out=tmp_path / "a.wav", engine=engine, cache_dir=tmp_path / "cache")
+    assert engine.calls and max(map(len, engine.calls)) <= 40
+    assert result.report["estimate"]["seconds"] == pytest.approx(result.report["duration_seconds"], rel=0.05)
+
+
+def test_engine_settings_take_the_engines_piece_limit_only_when_it_is_shorter():
+    from pipeline.render import engine_settings
+
+    assert engine_settings(RenderSettings(), ShortPieceEngine()).max_piece_chars == 40
+    assert engine_settings(RenderSettings(max_piece_chars=30), ShortPieceEngine()).max_piece_chars == 30
+    assert engine_settings(RenderSettings(), ToneEngine()) == RenderSettings()

@@ -219,6 +219,7 @@ class CachedEngine:
         self.sample_rate: int = engine.sample_rate
         self.default_voice: str = engine.default_voice
         self.duration_model: DurationModel = engine.duration_model
+        self.max_piece_chars: int | None = getattr(engine, "max_piece_chars", None)
         self.synthesized = 0
         self._version: str | None = None
 
