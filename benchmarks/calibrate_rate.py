@@ -29,10 +29,11 @@ LENGTH_SCALES = (0.7, 0.85, 1.0, 1.15, 1.3, 1.5, 1.7)
 CHECK_RATES = (150, 170, 200)
 
 
-def spoken_rate(speak, texts: list[str]) -> float:
-    """Words per minute of trimmed speech over the texts, each spoken piece by piece by `speak`."""
+def spoken_rate(speak, texts: list[str], limit: int) -> float:
+    """Words per minute of trimmed speech over the texts, each spoken by `speak` in the pieces of at most
+    `limit` characters that a render would give the engine."""
     words = sum(len(_WORD.findall(text)) for text in texts)
-    seconds = sum(trim_silence(speak(piece)).seconds for text in texts for piece in clause_pieces(text, 300))
+    seconds = sum(trim_silence(speak(piece)).seconds for text in texts for piece in clause_pieces(text, limit))
     return words / seconds * 60
 
 
@@ -40,7 +41,7 @@ def main() -> None:
     texts = [s.spoken for path in ARTICLES for s in spoken_script(read_article(path), EMPTY_LEXICON)]
     espeak = get_engine("espeak")
     voice = resolve_voice(espeak, None)
-    ratios = [spoken_rate(lambda piece: espeak.synthesize(piece, voice, rate), texts) / rate for rate in CHECK_RATES]
+    ratios = [spoken_rate(lambda piece: espeak.synthesize(piece, voice, rate), texts, 300) / rate for rate in CHECK_RATES]
     espeak.close()
     print(f"ESPEAK_SPOKEN_PER_NOMINAL_WPM = {sum(ratios) / len(ratios):.4f}  # at {CHECK_RATES}: "
           + ", ".join(f"{ratio:.4f}" for ratio in ratios))
@@ -50,13 +51,13 @@ def main() -> None:
     print("PIPER_WORDS_PER_MINUTE = (")
     for scale in LENGTH_SCALES:
         speak = lambda piece: engine.synthesize_scaled(piece, voice, scale)  # noqa: E731
-        rows.append((scale, spoken_rate(speak, texts)))
+        rows.append((scale, spoken_rate(speak, texts, engine.max_piece_chars)))
         print(f"    ({scale}, {rows[-1][1]:.1f}),", flush=True)
     print(")")
     piper.ESPEAK_SPOKEN_PER_NOMINAL_WPM = sum(ratios) / len(ratios)  # check what was just measured
     piper.PIPER_WORDS_PER_MINUTE = tuple((scale, round(rate, 1)) for scale, rate in rows)
     for rate in CHECK_RATES:
-        measured = spoken_rate(lambda piece: engine.synthesize(piece, voice, rate), texts)
+        measured = spoken_rate(lambda piece: engine.synthesize(piece, voice, rate), texts, engine.max_piece_chars)
         wanted = rate * piper.ESPEAK_SPOKEN_PER_NOMINAL_WPM
         print(f"--rate {rate}: piper {measured:.1f} words per minute, espeak-ng {wanted:.1f} ({measured / wanted - 1:+.1%})")
     engine.close()

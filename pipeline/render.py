@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.engines import Engine, Voice, get_engine, resolve_voice
+from pipeline.engines.base import check_rate
 from pipeline.errors import InputError, UsageError
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
 from pipeline.lexicon.model import Lexicon
@@ -199,6 +200,7 @@ def render(
     engine = engine or get_engine(settings.engine, voice=settings.voice, threads=threads)
     try:
         voice = resolve_voice(engine, settings.voice)
+        check_rate(engine, settings.rate)
         estimate = estimate_script(script, engine, voice, settings)
         check_length(article, estimate, max_minutes)
         check_free_space(out.parent, estimate.seconds, engine.sample_rate, str(out))

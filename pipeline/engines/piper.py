@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -37,18 +38,20 @@ ESPEAK_SPOKEN_PER_NOMINAL_WPM = 1.0934
 #: The bundled voice's words per minute of trimmed speech at each length scale (benchmarks/calibrate_rate.py).
 #: Not proportional to 1 / scale: pauses inside a sentence and the sounds between words stretch less.
 PIPER_WORDS_PER_MINUTE = (
-    (0.7, 251.6),
-    (0.85, 211.1),
-    (1.0, 195.0),
-    (1.15, 181.5),
-    (1.3, 163.5),
-    (1.5, 143.6),
-    (1.7, 128.6),
+    (0.7, 254.3),
+    (0.85, 213.3),
+    (1.0, 197.5),
+    (1.15, 184.3),
+    (1.3, 165.6),
+    (1.5, 145.6),
+    (1.7, 130.3),
 )
-#: Fitted to the bundled voice at 170 words per minute, like the espeak-ng engine's model.
+#: Fitted by `benchmarks/calibrate_estimate.py --engine piper` to the bundled voice's real output at 170 words
+#: per minute, on features of its own phonemes, like the espeak-ng engine's model.
 PIPER_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    weights=(("vowels", 0.0812), ("consonants", 0.0583), ("clauses", 0.262), ("words", 0.0123)),
+    weights=(("vowels", 0.04303), ("consonants", 0.06573), ("stresses", 0.05784), ("clauses", 0.11558),
+             ("words", 0.04233), ("pieces", -0.06891)),
 )
 #: The longest piece of text spoken in one call (split at clauses first): onnxruntime's peak memory follows
 #: the longest piece, about 20 MB a second of speech on top of the 110 MB voice, and this keeps a render of
@@ -82,14 +85,20 @@ def bundled_voice_files() -> VoiceFiles:
     return VoiceFiles(BUNDLED_VOICE, model, config, _combined(digests))
 
 
+#: What names the bundled voice: its id, its speaker, its languages.
+BUNDLED_NAMES = frozenset({BUNDLED_VOICE.lower(), "joe", "en-us", "en_us", "en"})
+
+
 def voice_files(wanted: str | None) -> VoiceFiles:
-    """The bundled voice for None or its id, else the Piper model at the path `wanted`, with its config."""
-    if wanted is None or wanted.strip().lower() in {BUNDLED_VOICE.lower(), "joe"}:
+    """The bundled voice for None or one of its names, else the Piper model at the path `wanted`, with its
+    configuration beside it; anything wrong with them is one UsageError saying what."""
+    wanted = wanted.strip() if wanted else None
+    if not wanted or wanted.lower() in BUNDLED_NAMES:
         return bundled_voice_files()
-    model = Path(wanted).expanduser()
-    if model.suffix != ".onnx":
-        raise UsageError(f"unknown voice {wanted!r} for engine piper; give {BUNDLED_VOICE} or the path of a "
-                         "Piper .onnx voice (with its .onnx.json beside it)")
+    if not wanted.endswith(".onnx"):
+        raise UsageError(f"unknown voice {wanted!r} for engine piper; give {BUNDLED_VOICE} (or en-us) or the path "
+                         "of a Piper .onnx voice with its .onnx.json beside it")
+    model = Path(os.path.abspath(os.path.expanduser(wanted)))  # one path for every check, the hash and the load
     config = model.with_name(model.name + ".json")
     if not model.is_file():
         raise UsageError(f"--voice {wanted}: no such file; give the path of a Piper .onnx voice")
@@ -97,15 +106,49 @@ def voice_files(wanted: str | None) -> VoiceFiles:
         raise UsageError(f"--voice {wanted}: its configuration {config.name} is missing; a Piper voice comes as "
                          "a .onnx model and a .onnx.json beside it")
     try:
-        settings = json.loads(config.read_text(encoding="utf-8"))
-        settings["audio"]["sample_rate"], settings["phoneme_id_map"]  # noqa: B018 (what every Piper voice has)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise UsageError(f"--voice {wanted}: {config.name} is not a Piper voice configuration") from None
-    with open(model, "rb") as handle:
-        if handle.read(1) != b"\x08":  # an ONNX model is a protobuf whose first field is ir_version
-            raise UsageError(f"--voice {wanted}: not an ONNX model; give the path of a Piper .onnx voice")
-    model = Path(os.path.abspath(model))
+        with open(model, "rb") as handle:
+            first = handle.read(1)
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"--voice {wanted}: cannot be read ({getattr(error, 'strerror', None) or error})") from None
+    if first != b"\x08":  # an ONNX model is a protobuf whose first field is its ir_version
+        raise UsageError(f"--voice {wanted}: not an ONNX model; give the path of a Piper .onnx voice")
+    problem = config_problem(text)
+    if problem:
+        raise UsageError(f"--voice {wanted}: {config.name} {problem}")
     return VoiceFiles(model.name.removesuffix(".onnx"), model, config, _combined([_sha256(model), _sha256(config)]))
+
+
+def config_problem(text: str) -> str | None:
+    """What makes a voice configuration unusable here, or None: it must be a Piper configuration of a voice
+    phonemized by espeak-ng (the only kind this English pipeline can feed), with a positive sample rate."""
+    try:
+        settings = json.loads(text)
+        rate = settings["audio"]["sample_rate"]
+        kind = settings.get("phoneme_type", "espeak")
+        _, _, piper_config = _piper_modules()
+        piper_config.from_dict(settings)
+    except EngineError:
+        raise
+    except Exception:  # whatever a malformed file makes json or PiperConfig raise
+        return "is not a Piper voice configuration"
+    if not isinstance(rate, int) or isinstance(rate, bool) or rate <= 0:
+        return f"gives the sample rate {rate!r}; it must be a whole number of hertz"
+    if kind != "espeak":
+        return f"is a {kind!r} voice; the piper engine speaks voices phonemized by espeak-ng"
+    return None
+
+
+def _piper_modules():
+    """onnxruntime, piper's PiperVoice and its PiperConfig; a missing extra is one line naming the install."""
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+    except ImportError:
+        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+    logging.getLogger("piper").setLevel(logging.ERROR)  # its warnings would reach a cron job's mail
+    return onnxruntime, PiperVoice, PiperConfig
 
 
 def _sha256(path: Path) -> str:
@@ -154,27 +197,36 @@ class PiperEngine:
     duration_model = PIPER_DURATION_MODEL
 
     def __init__(self, voice: str | None = None, threads: int | None = None, **_options) -> None:
+        _piper_modules()  # the extra's absence is one line, before anything else
         self._files = voice_files(voice)
-        try:
-            self._config = json.loads(self._files.config.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise EngineError(f"{self._files.config}: {error}") from None
+        self._config = json.loads(self._files.config.read_text(encoding="utf-8"))  # checked by voice_files
         self.sample_rate = int(self._config["audio"]["sample_rate"])
         self.threads = threads or default_threads()
-        self._voice: object | None = None  # piper's PiperVoice, made on first use: `estimate` needs no session
+        self._voice: object | None = None  # piper's PiperVoice with a session, made on first use
         self._lock = threading.Lock()
+        _, piper_voice, piper_config = _piper_modules()
+        # Phonemizing needs the configuration only: `estimate` never loads the model.
+        self._phonemize = piper_voice(session=None, config=piper_config.from_dict(self._config)).phonemize
+        self._scale = float(self._config.get("inference", {}).get("length_scale") or 1.0)  # the voice's own pace
         self.voice = Voice(self._files.id, _display_name(self._files, self._config),
                            tuple(_languages(self._config)), None, str(self._files.model))
         self.default_voice = self.voice.id
 
     def version(self) -> str:
-        """piper-tts and onnxruntime versions, and the voice's SHA-256 (a different voice is another engine)."""
+        """piper-tts and onnxruntime versions, the voice's SHA-256 (a different voice is another engine) and a
+        digest of the calibration and piece length (changing them changes the audio)."""
+        calibration = hashlib.sha256(repr((PIPER_WORDS_PER_MINUTE, ESPEAK_SPOKEN_PER_NOMINAL_WPM, MAX_PIECE_CHARS,
+                                           "unnormalized")).encode()).hexdigest()[:12]
         return (f"piper-tts {_package_version('piper-tts')}; onnxruntime {_package_version('onnxruntime')}; "
-                f"voice {self._files.id} sha256:{self._files.sha256}")
+                f"voice {self._files.id} sha256:{self._files.sha256}; calibration {calibration}")
 
     def voices(self) -> tuple[Voice, ...]:
         """The voice this engine was started with (the bundled one unless a path was given)."""
         return (self.voice,)
+
+    def check_rate(self, rate: int) -> None:
+        """Refuse, before any synthesis, a rate this voice is not calibrated for."""
+        length_scale(rate)
 
     def _piper(self):
         """piper's PiperVoice with a session of this engine's threads, made once."""
@@ -188,16 +240,17 @@ class PiperEngine:
         return self.synthesize_scaled(text, voice, length_scale(rate))
 
     def synthesize_scaled(self, text: str, voice: Voice, scale: float) -> Audio:
-        """Speak one piece of text at Piper's length `scale`: 16-bit samples exactly as the voice made them
-        (piper's per-sentence peak normalization is off: loudness is leveled over the whole program)."""
+        """Speak one piece of text at `scale` times the voice's own length scale: 16-bit samples exactly as the
+        voice made them (piper's per-sentence peak normalization is off: loudness is leveled over the program)."""
         if not text.strip():
             raise EngineError("asked to speak empty text")
         self._check_voice(voice)
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=scale, normalize_audio=False)
+        config = SynthesisConfig(length_scale=scale * self._scale, normalize_audio=False)
+        voice_model = self._piper()
         try:
-            chunks = list(self._piper().synthesize(text, config))
+            chunks = list(voice_model.synthesize(text, config))
         except Exception as error:  # onnxruntime raises its own exception types
             raise EngineError(f"piper could not speak {text[:60]!r} ({error})") from None
         samples = b"".join(chunk.audio_int16_bytes for chunk in chunks)
@@ -208,15 +261,8 @@ class PiperEngine:
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """The voice's own reading of the text (espeak-ng inside piper), one "_"-separated string per sentence."""
         self._check_voice(voice)
-        sentences = self._phonemizer()(text)
+        sentences = self._phonemize(text)
         return tuple(_grouped(unicodedata.normalize("NFC", "".join(sentence))) for sentence in sentences if sentence)
-
-    def _phonemizer(self):
-        from piper import PiperVoice
-        from piper.config import PiperConfig
-
-        # Phonemizing needs the configuration only: no model, no session.
-        return PiperVoice(session=None, config=PiperConfig.from_dict(self._config)).phonemize
 
     def _check_voice(self, voice: Voice) -> None:
         if voice.id != self.voice.id:
@@ -224,16 +270,12 @@ class PiperEngine:
 
     def close(self) -> None:
         """Drop the session (its memory goes with it)."""
-        self._voice = None
+        with self._lock:
+            self._voice = None
 
 
 def _load(files: VoiceFiles, config: dict, threads: int):
-    try:
-        import onnxruntime
-        from piper import PiperVoice
-        from piper.config import PiperConfig
-    except ImportError:
-        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+    onnxruntime, piper_voice, piper_config = _piper_modules()
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads  # onnxruntime's default takes every core, even under taskset
     options.inter_op_num_threads = 1
@@ -242,7 +284,7 @@ def _load(files: VoiceFiles, config: dict, threads: int):
         session = onnxruntime.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime's own exception types
         raise EngineError(f"{files.model}: onnxruntime could not load the voice ({error})") from None
-    return PiperVoice(session=_ShrinkingSession(session, onnxruntime.RunOptions()), config=PiperConfig.from_dict(config))
+    return piper_voice(session=_ShrinkingSession(session, onnxruntime.RunOptions()), config=piper_config.from_dict(config))
 
 
 class _ShrinkingSession:
@@ -271,6 +313,6 @@ def _display_name(files: VoiceFiles, config: dict) -> str:
 
 
 def _languages(config: dict) -> list[str]:
-    code = str(config.get("language", {}).get("code") or config.get("espeak", {}).get("voice") or "")
+    code = str((config.get("language") or {}).get("code") or (config.get("espeak") or {}).get("voice") or "")
     code = code.lower().replace("_", "-")
     return [code, code.split("-")[0]] if "-" in code else [code] if code else []
