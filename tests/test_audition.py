@@ -274,3 +274,12 @@ def test_a_failed_rerun_keeps_the_previous_page_whole(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         run(tmp_path, entries)
     assert {path.name: path.read_bytes() for path in page.parent.iterdir()} == before
+
+
+def test_clips_go_to_the_engine_in_pieces_no_longer_than_it_takes(tmp_path):
+    class ShortPieces(ToneEngine):
+        max_piece_chars = 30
+
+    engine = ShortPieces()
+    run(tmp_path, [Entry("Cwmderwen", say="koom DERR wen")], engine=engine)
+    assert engine.calls and max(map(len, engine.calls)) <= 30

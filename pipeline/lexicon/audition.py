@@ -19,6 +19,7 @@ from pipeline.stages.article import parse_article
 from pipeline.stages.encode import encode_to_bytes
 from pipeline.stages.normalize import DEFAULT_DATE_ORDER, normalize_pieces
 from pipeline.stages.script import split_blocks
+from pipeline.stages.synthesize import clause_pieces
 
 #: Mono speech at this bit rate stays clear and keeps a page of a hundred entries to a few megabytes.
 CLIP_BITRATE = "48k"
@@ -111,7 +112,10 @@ def _mp3(audio: Audio) -> bytes:
 
 def _clip(engine: Engine, pieces: tuple[Piece, ...], voice: Voice, rate: int, date_order: str) -> Clip:
     spoken = normalize_pieces(pieces, date_order)
-    audio = engine.synthesize(spoken, voice, rate)
+    # In the pieces a render would give the engine: Piper's memory follows the longest.
+    limit = getattr(engine, "max_piece_chars", None) or 300
+    parts = [engine.synthesize(part, voice, rate) for part in clause_pieces(spoken, limit)]
+    audio = Audio(b"".join(part.samples for part in parts), parts[0].sample_rate)
     seconds = LEAD_SILENCE_SECONDS + audio.seconds
     return Clip(spoken=spoken, ipa=_ipa(engine, spoken, voice), mp3=_mp3(audio), seconds=round(seconds, 3))
 
