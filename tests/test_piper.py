@@ -205,3 +205,35 @@ def test_a_batch_config_names_a_voice_file_beside_itself(tmp_path):
     (tmp_path / "config.toml").write_text('engine = "piper"\nvoice = "voices/alba.onnx"\n')
     assert read_config(str(tmp_path / "config.toml"))["voice"] == str(tmp_path / "voices" / "alba.onnx")
     assert _voice("voices/alba.onnx") == os.path.abspath("voices/alba.onnx") and _voice("en-us") == "en-us"
+
+
+def test_a_piper_render_is_leveled_estimated_and_made_again_identically_from_the_cache(tmp_path, piper_engine):
+    import json
+
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.render import render
+    from pipeline.settings import RenderSettings
+    from pipeline.stages.article import parse_article
+
+    article = parse_article(b"# Harbour works\n\nCrews will dredge the channel this week. The ferry keeps "
+                            b"running, the port authority said on Tuesday, although two sailings may be late.")
+    settings = RenderSettings(engine="piper")
+    first = render(article, lexicon=EMPTY_LEXICON, settings=settings, out=tmp_path / "a" / "story.mp3",
+                   engine=piper_engine, cache_dir=tmp_path / "cache")
+    again = render(article, lexicon=EMPTY_LEXICON, settings=settings, out=tmp_path / "b" / "story.mp3",
+                   engine=piper_engine, cache_dir=tmp_path / "cache")
+    report = json.loads(first.report_path.read_text())
+    assert report["settings"]["engine"] == "piper" and "sha256:" in report["settings"]["engine_version"]
+    assert report["loudness"]["in_spec"]
+    assert report["estimate"]["seconds"] == pytest.approx(report["duration_seconds"], rel=0.15)
+    assert again.from_cache > 0 and again.audio_path.read_bytes() == first.audio_path.read_bytes()
+
+
+def test_voices_lists_the_piper_voice(capsys):
+    import json
+
+    from tests.test_cli import run
+
+    code, out, _ = run(capsys, "voices", "--engine", "piper", "--json")
+    assert code == 0 and json.loads(out) == [{"id": "en_US-joe-medium", "name": "Joe", "languages": ["en-us", "en"],
+                                             "gender": None, "default": True}]
