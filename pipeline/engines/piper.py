@@ -50,8 +50,8 @@ PIPER_WORDS_PER_MINUTE = (
 #: per minute, on features of its own phonemes, like the espeak-ng engine's model.
 PIPER_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    weights=(("vowels", 0.04303), ("consonants", 0.06573), ("stresses", 0.05784), ("clauses", 0.11558),
-             ("words", 0.04233), ("pieces", -0.06891)),
+    weights=(("vowels", 0.04306), ("consonants", 0.06712), ("stresses", 0.05950), ("clauses", 0.11149),
+             ("words", 0.04215), ("pieces", -0.05119)),
 )
 #: The longest piece of text spoken in one call (split at clauses first): onnxruntime's peak memory follows
 #: the longest piece, about 20 MB a second of speech on top of the 110 MB voice, and this keeps a render of
