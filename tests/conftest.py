@@ -98,9 +98,10 @@ def espeak_engine():
     engine.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def piper_engine():
-    """The real Piper engine with the bundled voice on two threads, started once per test session."""
+    """The real Piper engine with the bundled voice on two threads, started once per test module (its session
+    and onnxruntime's threads go with the module, not kept beside the espeak-ng tests that follow)."""
     from pipeline.engines.piper import PiperEngine
 
     engine = PiperEngine(threads=2)
