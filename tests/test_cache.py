@@ -19,7 +19,7 @@ from pipeline.batch.cache import (
     decode_entry,
     encode_entry,
 )
-from pipeline.engines.base import Audio
+from pipeline.engines.base import Audio, WordTiming
 from pipeline.engines.tone import ToneEngine
 
 ENTRY = HEADER.size + 1000  # bytes on disk for one `audio(n)`
@@ -111,6 +111,13 @@ def test_get_returns_what_put_stored(tmp_path_factory, samples, sample_rate):
     assert decode_entry(encode_entry(Audio(samples, sample_rate))) == Audio(samples, sample_rate)
 
 
+@given(samples=st.binary(max_size=400), words=st.lists(st.tuples(*[st.integers(0, 2**32 - 1)] * 4), max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_word_timings_are_kept_with_the_audio(samples, words):
+    audio = Audio(samples, 22050, tuple(WordTiming(*word) for word in words))
+    assert decode_entry(encode_entry(audio)) == audio
+
+
 def flip(offset: int):
     def damage(data: bytes) -> bytes:
         changed = bytearray(data)
@@ -120,7 +127,7 @@ def flip(offset: int):
 
 
 @pytest.mark.parametrize("damage", [
-    flip(0), flip(4), flip(6), flip(10), flip(HEADER.size - 1), flip(HEADER.size), flip(-1),
+    flip(0), flip(4), flip(6), flip(10), flip(18), flip(HEADER.size - 1), flip(HEADER.size), flip(-1),
     lambda data: data[:-1],
     lambda data: data[:HEADER.size],
     lambda data: data[:10],
@@ -128,7 +135,8 @@ def flip(offset: int):
     lambda data: data + b"\0\0",
     lambda data: b"not audio at all " * 10,
     lambda data: os.urandom(len(data)),
-], ids=["magic", "version", "sample rate", "length", "digest", "first sample", "last sample", "one byte short",
+], ids=["magic", "version", "sample rate", "length", "word count", "digest", "first sample", "last word timing",
+        "one byte short",
         "header only", "half a header", "empty", "trailing bytes", "text", "random"])
 def test_damaged_entry_is_deleted_and_redone(tmp_path, damage):
     cached = CachedEngine(ToneEngine(), AudioCache(tmp_path, 10**8))

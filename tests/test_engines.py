@@ -59,6 +59,32 @@ def test_espeak_synthesizes_22k_mono_speech(espeak_engine):
     assert slower.seconds > audio.seconds * 1.2
 
 
+TIMED_SENTENCE = "The café in Zürich, said Ms Smith, costs three point eight billion pounds."
+
+
+def check_word_timings(text: str, audio) -> list[str]:
+    """Word timings that rise, never overlap, lie inside the audio and name words of the text: their texts."""
+    words = audio.words
+    assert words
+    assert all(0 <= w.start_frame < w.end_frame <= audio.frames for w in words)
+    assert all(a.end_frame <= b.start_frame and a.text_end <= b.text_start for a, b in zip(words, words[1:]))
+    said = [text[w.text_start : w.text_end] for w in words]
+    assert all(word.strip(".,") and not word[0].isspace() for word in said)
+    return said
+
+
+@pytest.mark.e2e
+def test_espeak_times_the_words_it_speaks(espeak_engine):
+    from pipeline.stages.synthesize import trim_silence
+
+    audio = trim_silence(espeak_engine.synthesize(TIMED_SENTENCE, resolve_voice(espeak_engine, None), 170))
+    said = check_word_timings(TIMED_SENTENCE, audio)
+    assert said == TIMED_SENTENCE.replace(",", "").rstrip(".").split()  # offsets count characters, not bytes
+    after_comma = said.index("said")
+    gap = audio.words[after_comma].start_frame - audio.words[after_comma - 1].end_frame
+    assert gap > 0.05 * audio.sample_rate  # a word ends with its sound, not at the next word
+
+
 @pytest.mark.e2e
 def test_espeak_many_utterances_in_a_row_are_never_cut(espeak_engine):
     # pyttsx3 2.99's driver can cancel an utterance when the previous one is still marked playing.

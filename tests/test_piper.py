@@ -42,6 +42,40 @@ def test_a_faster_rate_is_shorter(piper_engine):
     assert fast < slow * 0.85
 
 
+def test_it_times_the_words_it_speaks_from_the_phoneme_alignments(piper_engine):
+    from tests.test_engines import TIMED_SENTENCE, check_word_timings
+
+    audio = trim_silence(piper_engine.synthesize(TIMED_SENTENCE, piper_engine.voice, 170))
+    said = check_word_timings(TIMED_SENTENCE, audio)
+    assert said == TIMED_SENTENCE.replace(",", "").rstrip(".").split()
+    after_comma = said.index("said")
+    assert audio.words[after_comma].start_frame - audio.words[after_comma - 1].end_frame > 0.05 * audio.sample_rate
+    # words spoken run together ("in the" is one word of espeak-ng's phonemes) are still timed one by one
+    merged = trim_silence(piper_engine.synthesize("He waited in the car.", piper_engine.voice, 170))
+    assert check_word_timings("He waited in the car.", merged) == ["He", "waited", "in", "the", "car"]
+
+
+def test_the_model_is_patched_for_alignments_once_into_the_users_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    files = piper.bundled_voice_files()
+    first = piper.aligned_model(files)
+    assert first == tmp_path / "article-audio" / "piper-voices" / f"{files.sha256}.onnx"
+    made = first.stat().st_mtime_ns
+    assert piper.aligned_model(files) == first and first.stat().st_mtime_ns == made
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name]  # no temporary file left
+
+
+def test_a_damaged_patched_model_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    files = piper.bundled_voice_files()
+    path = tmp_path / "article-audio" / "piper-voices" / f"{files.sha256}.onnx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x08 truncated")
+    engine = piper.PiperEngine(threads=1)
+    assert engine.synthesize("Hello.", engine.voice, 170).words
+    assert path.stat().st_size > 1_000_000
+
+
 def test_phonemes_are_the_voices_own_in_espeak_form(piper_engine):
     voice = resolve_voice(piper_engine, None)
     assert piper_engine.phonemes("Hello world", voice) == ("h_ə_l_ˈoʊ w_ˈɜː_l_d",)
@@ -184,7 +218,10 @@ def test_onnxruntime_writes_nothing_and_phones_nowhere(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={**environment, "HOME": str(home), "TMPDIR": str(temporary), "XDG_CACHE_HOME": ""})
     assert result.stdout.strip() == "True", result.stderr[-2000:]
-    assert list(home.rglob("*")) == [] and list(temporary.iterdir()) == []
+    ours = home / ".cache" / "article-audio"  # the voice patched for alignments, and nothing else
+    assert [path for path in home.rglob("*") if ours not in (path, *path.parents) and path != ours.parent] == []
+    assert [path.name for path in (ours / "piper-voices").iterdir()] == [f"{piper.bundled_voice_files().sha256}.onnx"]
+    assert list(temporary.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", ["render", "estimate"])

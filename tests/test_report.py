@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+
+from pipeline.lexicon.model import Piece
+from pipeline.stages.normalize import normalize_sentence
 
 from pipeline.stages.loudness import LoudnessResult
 from pipeline.stages.report import (
@@ -14,7 +18,8 @@ from pipeline.stages.report import (
     vtt_timestamp,
 )
 from pipeline.stages.script import ScriptSentence
-from pipeline.stages.stitch import Timing
+from pipeline.stages.stitch import SpokenWord, Timing
+from pipeline.stages.word_timings import WordMap
 
 
 @pytest.mark.parametrize(
@@ -87,3 +92,53 @@ def test_the_report_lists_what_was_not_spoken_and_what_to_check(tmp_path):
     assert all(sentence["text"][item["char_start"]:item["char_end"]] == item["text"] for item in sentence["not_spoken"])
     assert sentence["flags"] == [{"char_start": 4, "char_end": 7, "text": "QXR", "spoken": "Q X R",
                                   "reason": "capitals no table knows, spelled"}]
+
+
+def _render_tone(tmp_path, text: str, **options):
+    from pipeline.engines.tone import ToneEngine
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.render import render
+    from pipeline.settings import RenderSettings
+    from pipeline.stages.article import parse_article
+
+    return render(parse_article(text.encode()), lexicon=EMPTY_LEXICON,
+                  settings=RenderSettings(engine="tone", format="wav"), out=tmp_path / "a.wav", engine=ToneEngine(),
+                  **options)
+
+
+def test_the_report_times_every_written_word_inside_its_sentence(tmp_path):
+    # Canadian Press style: dateline, money, a score; the tone engine times each character exactly
+    result = _render_tone(tmp_path, "# Leafs edge Habs\n\nTORONTO (CP) — The Leafs won 6-7 (3/7) at 12.30, "
+                                    "and the club's owner pledged $1.2 million. Ms Roy said nothing.")
+    report = json.loads(result.report_path.read_text())
+    for sentence in report["sentences"]:
+        words = sentence["words"]
+        assert words and all(set(word) == {"text", "start_ms", "end_ms", "char_start", "char_end"} for word in words)
+        assert all(sentence["text"][w["char_start"]:w["char_end"]] == w["text"] for w in words)
+        assert all(sentence["start_ms"] <= w["start_ms"] <= w["end_ms"] <= sentence["end_ms"] for w in words)
+        assert all(a["end_ms"] <= b["start_ms"] and a["char_end"] <= b["char_start"] for a, b in zip(words, words[1:]))
+    body = report["sentences"][1]["words"]
+    assert [w["text"] for w in body][:8] == ["TORONTO", "CP", "The", "Leafs", "won", "6-7 (3/7)", "at", "12.30"]
+    assert "$1.2 million" in [w["text"] for w in body]
+
+
+def test_cached_sentences_keep_their_word_timings(tmp_path):
+    text = "# Ferry back\n\nThe ferry returns Monday. Crews finished early."
+    first = _render_tone(tmp_path / "one", text, cache_dir=tmp_path / "cache")
+    again = _render_tone(tmp_path / "two", text, cache_dir=tmp_path / "cache")
+    assert again.from_cache == 3
+    assert again.report["sentences"] == first.report["sentences"] and again.report["sentences"][1]["words"]
+    assert again.captions_path.read_text() == first.captions_path.read_text()
+
+
+def test_captions_carry_a_timestamp_before_each_timed_word():
+    text = "Q&A <now>:  £3.8bn\nlater."
+    normalized = normalize_sentence((Piece(text),))
+    sentence = ScriptSentence(0, text, normalized.spoken, (), word_map=WordMap.of(normalized.spoken, normalized.pieces))
+    engine_words = tuple(SpokenWord(word.start(), word.end(), 1000 + 100 * number, 1090 + 100 * number)
+                         for number, word in enumerate(re.finditer(r"[^\W_]+", normalized.spoken)))
+    cue = build_vtt((sentence,), (Timing(1000, 3000, engine_words),)).splitlines()[4]
+    assert cue.startswith("Q&amp;A ") and "&lt;now&gt;" in cue and cue.endswith("later.")
+    stamps = [int(stamp[-3:]) + 1000 * int(stamp[6:8]) for stamp in re.findall(r"<(\d\d:\d\d:\d\d\.\d{3})>", cue)]
+    assert stamps == sorted(set(stamps)) and all(1000 < stamp < 3000 for stamp in stamps)
+    assert "<00:00:01.300>£3.8bn" in cue  # one written word, from its first spoken word ("Q and Eh three ...")

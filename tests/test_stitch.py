@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.engines.base import Audio
-from pipeline.stages.stitch import Stitcher, silence_frames
+from pipeline.engines.base import Audio, WordTiming
+from pipeline.stages.stitch import SpokenWord, Stitcher, silence_frames
 from pipeline.stages.synthesize import SpokenAudio
 
 RATE = 22050
@@ -49,3 +49,13 @@ def test_total_length_is_segments_plus_pauses(sentences, lead_ms, clause_ms):
         for pieces, pause_ms in sentences
     )
     assert total == expected == stitcher.frames
+
+
+def test_word_timings_are_placed_in_the_sentence_and_the_rendition():
+    stitcher = Stitcher(sample_rate=RATE, clause_ms=500)
+    stitcher.silence(1000)
+    first = Audio(b"\x10\x00" * RATE, RATE, (WordTiming(0, 3, 0, 11025), WordTiming(4, 9, 11025, 22050)))
+    second = Audio(b"\x10\x00" * RATE, RATE, (WordTiming(0, 4, 2205, 22050),))
+    _, timing = stitcher.sentence(SpokenAudio((first, second), (0, 11)), 300)
+    # the second piece starts after the first (1 s) and the clause gap (0.5 s); its text 11 characters in
+    assert timing.words == (SpokenWord(0, 3, 1000, 1500), SpokenWord(4, 9, 1500, 2000), SpokenWord(11, 15, 2600, 3500))

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.engines.base import Audio
+from pipeline.engines.base import Audio, WordTiming
 from pipeline.engines.tone import ToneEngine
 from pipeline.stages.synthesize import (
     EDGE_MARGIN_SECONDS,
     clause_pieces,
+    clause_spans,
     synthesize_sentences,
     trim_silence,
 )
@@ -53,6 +54,25 @@ def test_pieces_fit_and_lose_no_letter(text, max_chars):
     assert all(len(piece) <= max_chars for piece in pieces)
     letters = lambda s: "".join(ch for ch in s if ch.isalpha())  # noqa: E731
     assert letters("".join(pieces)) == letters(text)
+
+
+@given(st.text(alphabet=st.sampled_from("abc ,;:—-.\n"), max_size=400), st.integers(min_value=5, max_value=120))
+def test_spans_are_where_the_pieces_lie(text, max_chars):
+    collapsed = " ".join(text.split())
+    spans = clause_spans(text, max_chars)
+    assert tuple(collapsed[start:end] for start, end in spans) == clause_pieces(text, max_chars)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_trimming_moves_word_timings_with_the_samples_and_ends_words_at_their_sound():
+    margin = round(EDGE_MARGIN_SECONDS * 1000)
+    # silence 100, "one" loud 100-200, pause 200-300, "two" loud 300-350, silence to 500
+    values = [0] * 100 + [5000] * 100 + [0] * 100 + [5000] * 50 + [0] * 150
+    words = (WordTiming(0, 3, 90, 300), WordTiming(4, 7, 300, 500), WordTiming(8, 11, 480, 500))
+    trimmed = trim_silence(Audio(array("h", values).tobytes(), 1000, words))
+    start = 100 - margin
+    assert trimmed.words == (WordTiming(0, 3, 90 - start, 200 + margin - start),
+                             WordTiming(4, 7, 300 - start, 350 + margin - start))  # the third lay in trimmed silence
 
 
 def _audio(values: list[int]) -> Audio:

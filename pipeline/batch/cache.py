@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.engines.base import Audio, DurationModel, Engine, Voice
+from pipeline.engines.base import Audio, DurationModel, Engine, Voice, WordTiming
 
 MAGIC = b"AAPC"
-FORMAT_VERSION = 1
-#: magic, format version, sample rate, payload length, sha256 of the header fields before it and the payload.
-HEADER = struct.Struct("<4sHIQ32s")
+FORMAT_VERSION = 2  # 2: word timings after the samples
+#: magic, format version, sample rate, PCM length, number of word timings, sha256 of the header fields before it,
+#: the PCM and the word timings (four unsigned 32-bit numbers each: text start and end, start and end frame).
+HEADER = struct.Struct("<4sHIQI32s")
 STALE_TEMPORARY_SECONDS = 3600
 #: The cache's default bound: room for about twelve hours of 22 kHz sentences.
 DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
@@ -42,24 +43,28 @@ class CacheStats:
 
 
 def encode_entry(audio: Audio) -> bytes:
-    """An entry file's bytes: the header, then the PCM payload."""
-    fields = struct.pack("<4sHIQ", MAGIC, FORMAT_VERSION, audio.sample_rate, len(audio.samples))
+    """An entry file's bytes: the header, the PCM, then the word timings."""
+    numbers = [number for word in audio.words for number in (word.text_start, word.text_end, word.start_frame,
+                                                              word.end_frame)]
+    fields = struct.pack("<4sHIQI", MAGIC, FORMAT_VERSION, audio.sample_rate, len(audio.samples), len(audio.words))
+    payload = audio.samples + struct.pack(f"<{len(numbers)}I", *numbers)
     # The digest covers the header fields too, so a flipped sample-rate byte cannot pass as valid audio.
-    return HEADER.pack(MAGIC, FORMAT_VERSION, audio.sample_rate, len(audio.samples),
-                       hashlib.sha256(fields + audio.samples).digest()) + audio.samples
+    return fields + hashlib.sha256(fields + payload).digest() + payload
 
 
 def decode_entry(data: bytes) -> Audio | None:
     """The audio in an entry file's bytes; None if they are truncated, corrupted or not an entry at all."""
     if len(data) < HEADER.size:
         return None
-    magic, version, sample_rate, length, digest = HEADER.unpack_from(data)
+    magic, version, sample_rate, length, word_count, digest = HEADER.unpack_from(data)
     payload = data[HEADER.size:]
-    if magic != MAGIC or version != FORMAT_VERSION or sample_rate == 0 or length != len(payload):
+    if magic != MAGIC or version != FORMAT_VERSION or sample_rate == 0 or length + 16 * word_count != len(payload):
         return None
     if hashlib.sha256(data[:HEADER.size - 32] + payload).digest() != digest:
         return None
-    return Audio(payload, sample_rate)
+    numbers = struct.unpack_from(f"<{4 * word_count}I", payload, length)
+    words = tuple(WordTiming(*numbers[at : at + 4]) for at in range(0, len(numbers), 4))
+    return Audio(payload[:length], sample_rate, words)
 
 
 class AudioCache:

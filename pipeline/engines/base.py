@@ -27,12 +27,25 @@ class Voice:
     path: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WordTiming:
+    """A word of the text an engine was given: its characters [text_start, text_end) in that text, and the
+    samples [start_frame, end_frame) in which it is heard."""
+
+    text_start: int
+    text_end: int
+    start_frame: int
+    end_frame: int
+
+
 @dataclass(frozen=True)
 class Audio:
-    """Mono signed 16-bit little-endian PCM samples at a sample rate."""
+    """Mono signed 16-bit little-endian PCM samples at a sample rate, with the words heard in them when the
+    engine can tell (in order, not overlapping)."""
 
     samples: bytes
     sample_rate: int
+    words: tuple[WordTiming, ...] = ()
 
     @property
     def frames(self) -> int:
@@ -73,7 +86,8 @@ class Engine(Protocol):
         """The voices this engine offers."""
 
     def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
-        """Speak `text` with `voice` at `rate` words per minute; raise EngineError on failure."""
+        """Speak `text` with `voice` at `rate` words per minute, with its word timings; raise EngineError on
+        failure."""
 
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...] | None:
         """The engine's own IPA reading of the text, one string per clause; None if it cannot say."""

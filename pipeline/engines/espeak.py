@@ -11,7 +11,7 @@ import time
 import wave
 from types import SimpleNamespace
 
-from pipeline.engines.base import Audio, DurationModel, Voice, package_version
+from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError
 
 #: Fitted by benchmarks/calibrate_estimate.py to this engine's real output at 170 words per minute.
@@ -54,6 +54,10 @@ _library: ctypes.CDLL | None = None
 #: The voice and rate espeak-ng is set to. One espeak-ng serves the whole process (pyttsx3 shares its engine
 #: between instances), so this belongs to the process, not to an EspeakEngine.
 _current_settings: list = [None, None]
+#: (character offset, length, sample) of each word espeak-ng has started in the utterance being made; one list
+#: for the process, like the callback that fills it.
+_word_events: list[tuple[int, int, int]] = []
+_listening: list[bool] = [False]
 
 
 _IPA_WITH_SEPARATOR = (ord("_") << 8) | 0x02
@@ -72,6 +76,37 @@ def text_to_phonemes(text: str) -> tuple[str, ...]:
         if result:
             clauses.append(result.decode("utf-8", "replace"))
     return tuple(clauses)
+
+
+def _listen_for_words(driver) -> None:
+    """Note espeak-ng's word events with their sample positions (pyttsx3's own started-word event carries no
+    audio position), then hand every buffer to pyttsx3's driver as before. Installed once per process."""
+    if _listening[0]:
+        return
+    from pyttsx3.drivers import _espeak
+
+    on_synth = driver._onSynth
+
+    def callback(wav, numsamples, events):
+        index = 0
+        while events[index].type != _espeak.EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == _espeak.EVENT_WORD:
+                # text_position counts characters (not bytes) from 1; sample is exact, audio_position is in ms
+                _word_events.append((event.text_position - 1, event.length, event.sample))
+            index += 1
+        return on_synth(wav, numsamples, events)
+
+    _espeak.SetSynthCallback(callback)  # pyttsx3's module keeps the ctypes callback alive
+    _listening[0] = True
+
+
+def _word_timings(events: list[tuple[int, int, int]], frames: int) -> tuple[WordTiming, ...]:
+    """Each word from its event's sample to the next word's (the last to the end of the audio)."""
+    events = sorted(event for event in events if event[1] > 0)
+    starts = [min(max(0, sample), frames) for _, _, sample in events] + [frames]
+    return tuple(WordTiming(position, position + length, starts[number], starts[number + 1])
+                 for number, (position, length, _) in enumerate(events) if starts[number + 1] > starts[number])
 
 
 class EspeakEngine:
@@ -97,7 +132,7 @@ class EspeakEngine:
             # espeak-ng still has queued, a rate change included: run one empty loop so changes apply at once.
             self._engine.runAndWait()
         self._voices: tuple[Voice, ...] | None = None
-
+        _listen_for_words(self._engine.proxy._driver)
 
     def _pause(self, seconds: float) -> None:
         """The driver loop's sleep: 1 ms instead of 10, and the end of a loop that outlives the timeout."""
@@ -191,6 +226,7 @@ class EspeakEngine:
         self._wait_until_idle()
         self._finished.clear()
         self._cancelled = False
+        _word_events.clear()
         # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our --json output.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, wav)
@@ -221,7 +257,7 @@ class EspeakEngine:
             return None
         if not samples or not samples.strip(b"\x00"):
             return None
-        return Audio(samples, sample_rate)
+        return Audio(samples, sample_rate, _word_timings(_word_events, len(samples) // 2))
 
     def close(self) -> None:
         """Nothing to release: espeak-ng belongs to the process, and no temporary files are made."""

@@ -7,19 +7,23 @@ starts. One engine speaks with one voice: the bundled `en_US-joe-medium` or any 
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import hashlib
 import json
 import logging
 import math
 import os
 import re
+import secrets
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.engines.base import Audio, DurationModel, Voice, package_version
+from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError, UsageError
+from pipeline.files import user_cache_folder
 
 # onnxruntime 1.32 keeps a device id and a telemetry database under ~/.cache/Microsoft, writes a session file
 # into the temporary directory, and tries to upload: off unless the user has asked for it (set before import).
@@ -59,6 +63,11 @@ PIPER_DURATION_MODEL = DurationModel(
 #: the 600-word benchmark article under 400 MB (160 characters: 398 MB; 300: 560 MB).
 MAX_PIECE_CHARS = 140
 _HASH_CHUNK = 1 << 20
+#: A word of the text as it is lined up with the voice's phonemes ("U.S." and "well-known" are one each).
+_TEXT_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+#: Phoneme symbols that are not sounds of a word: spaces, stress marks, punctuation, sentence start and end.
+_NOT_WORD_SOUNDS = frozenset(" ˈˌ^$_.,;:!?¡¿—–-…\"'()")
+_STRESS = frozenset("ˈˌ")
 _VOWEL_RUN = re.compile(r"[ˈˌ]?[aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻ][aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻːˑ]*|[ˈˌ]?\S")
 
 
@@ -208,6 +217,7 @@ class PiperEngine:
         self.sample_rate = int(self._config["audio"]["sample_rate"])
         self.threads = threads or default_threads()
         self._voice: object | None = None  # piper's PiperVoice with a session, made on first use
+        self._word_phonemes: dict[str, str] = {}
         self._lock = threading.Lock()
         _, piper_voice, piper_config = _piper_modules()
         # Phonemizing needs the configuration only: `estimate` never loads the model.
@@ -255,13 +265,22 @@ class PiperEngine:
         config = SynthesisConfig(length_scale=scale * self._scale, normalize_audio=False)
         voice_model = self._piper()
         try:
-            chunks = list(voice_model.synthesize(text, config))
+            chunks = list(voice_model.synthesize(text, config, include_alignments=True))
         except Exception as error:  # onnxruntime raises its own exception types
             raise EngineError(f"piper could not speak {text[:60]!r} ({error})") from None
         samples = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         if not samples:
             raise EngineError(f"piper produced no audio for {text[:60]!r}")
-        return Audio(samples, self.sample_rate)
+        return Audio(samples, self.sample_rate, word_timings(text, _heard(chunks), self._phonemes_of_word))
+
+    def _phonemes_of_word(self, word: str) -> str:
+        """The voice's phonemes for one word said alone (remembered: a news story repeats its words)."""
+        phonemes = self._word_phonemes.get(word)
+        if phonemes is None:
+            if len(self._word_phonemes) > 100_000:
+                self._word_phonemes.clear()
+            phonemes = self._word_phonemes[word] = "".join("".join(sentence) for sentence in self._phonemize(word))
+        return phonemes
 
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """The voice's own reading of the text (espeak-ng inside piper), one "_"-separated string per sentence."""
@@ -279,6 +298,111 @@ class PiperEngine:
             self._voice = None
 
 
+def _heard(chunks) -> list[tuple[str, int, int]] | None:
+    """Each phoneme symbol the voice spoke with its samples [start, end) in the joined audio; None when piper
+    could not align a chunk (a voice model without the duration output)."""
+    heard = []
+    at = 0
+    for chunk in chunks:
+        if not chunk.phoneme_alignments:
+            return None
+        for alignment in chunk.phoneme_alignments:
+            heard.append((alignment.phoneme, at, at + int(alignment.num_samples)))
+            at += int(alignment.num_samples)
+    return heard
+
+
+def word_timings(text: str, heard: list[tuple[str, int, int]] | None, phonemes_of_word) -> tuple[WordTiming, ...]:
+    """The text's words timed by the phonemes the voice spoke: espeak-ng's phonemes for a whole piece do not
+    split into the text's words one to one ("in the" is "ɪnðə"), so each word's phonemes said alone are lined up
+    with them (difflib) and a word lasts from its first matched sound to its last; a stress mark's time goes with
+    the sound after it. A word none of whose sounds can be found is left out."""
+    if not heard:
+        return ()
+    sounds, spans = [], []
+    pending = None  # where a run of stress marks began, which the next sound takes on
+    for symbol, start, end in heard:
+        if symbol in _STRESS:
+            pending = start if pending is None else pending
+        elif symbol in _NOT_WORD_SOUNDS or symbol.isspace():
+            pending = None
+        else:
+            sounds.append(symbol)
+            spans.append((start if pending is None else pending, end))
+            pending = None
+    words = list(_TEXT_WORD.finditer(text))
+    said, owners = [], []
+    for number, word in enumerate(words):
+        for symbol in phonemes_of_word(word.group()):
+            if symbol not in _NOT_WORD_SOUNDS and not symbol.isspace():
+                said.append(symbol)
+                owners.append(number)
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, said, sounds, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for step in range(block.size):
+            owner, (start, end) = owners[block.a + step], spans[block.b + step]
+            first.setdefault(owner, start)
+            last[owner] = end
+    timings = []
+    floor = 0
+    for number, word in enumerate(words):
+        if number in first:
+            start = max(first[number], floor)
+            end = max(last[number], start)
+            if end > start:
+                timings.append(WordTiming(word.start(), word.end(), start, end))
+                floor = end
+    return tuple(timings)
+
+
+def aligned_model(files: VoiceFiles) -> Path | bytes:
+    """The voice model with piper's per-phoneme durations as an output (for word timings): patched once, into a
+    file in the user's cache directory named by the voice's SHA-256, and loaded from there after. A model that
+    already has the output, or has no duration tensor to expose, is used as it is; when the cache cannot be
+    written the patched model is handed over in memory."""
+    try:
+        folder = user_cache_folder() / "piper-voices"
+    except UsageError:
+        folder = None
+    path = folder / f"{files.sha256}.onnx" if folder else None
+    if path is not None and path.is_file():
+        return path
+    patched = _patched(files.model)
+    if patched is None:
+        return files.model
+    if path is None:
+        return patched
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(patched)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return patched
+    return path
+
+
+def _patched(model: Path) -> bytes | None:
+    """The model with its duration (Ceil) tensor marked as an output; None if it has one already or none."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError:
+        raise _missing_extra() from None
+    try:
+        proto = onnx.load(str(model))
+        add_alignment_output(proto)
+    except ValueError:  # already an output, or not one Ceil tensor: the model speaks all the same
+        return None
+    except Exception as error:  # onnx's own decode errors
+        raise EngineError(f"{model}: not a Piper voice model onnx can read ({error})") from None
+    return proto.SerializeToString()
+
+
 def _load(files: VoiceFiles, config: dict, threads: int):
     onnxruntime, piper_voice, piper_config = _piper_modules()
     options = onnxruntime.SessionOptions()
@@ -288,9 +412,14 @@ def _load(files: VoiceFiles, config: dict, threads: int):
     # Idle threads sleep instead of spinning: the same wall time for a 600-word render, a tenth less CPU,
     # which the encoder and a batch's other workers get.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    model = aligned_model(files)
     try:
-        session = onnxruntime.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(model if isinstance(model, bytes) else str(model), options,
+                                               providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime's own exception types
+        if isinstance(model, Path) and model != files.model:  # a damaged cached copy: patch it again, once
+            model.unlink(missing_ok=True)
+            return _load(files, config, threads)
         raise EngineError(f"{files.model}: onnxruntime could not load the voice ({error})") from None
     return piper_voice(session=_ShrinkingSession(session, onnxruntime.RunOptions()), config=piper_config.from_dict(config))
 

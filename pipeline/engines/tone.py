@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from array import array
 
-from pipeline.engines.base import Audio, DurationModel, Voice
+from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming
 from pipeline.errors import EngineError
 
 SECONDS_PER_CHARACTER = 0.06
@@ -50,7 +51,10 @@ class ToneEngine:
         frames = self.frames_for(text, rate)
         step = 2 * math.pi * self._PITCH.get(voice.id, 440.0) / self.sample_rate
         samples = array("h", (int(16000 * math.sin(step * i)) for i in range(frames)))
-        return Audio(samples.tobytes(), self.sample_rate)
+        # Every character takes the same time, so each word is heard exactly where its characters fall.
+        words = tuple(WordTiming(word.start(), word.end(), frames * word.start() // len(text), frames * word.end() // len(text))
+                      for word in re.finditer(r"[^\W_]+", text))
+        return Audio(samples.tobytes(), self.sample_rate, words)
 
     def phonemes(self, text: str, voice: Voice) -> None:
         """A tone has no phonemes."""

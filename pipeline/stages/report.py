@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -13,6 +14,7 @@ from pipeline.stages.loudness import LoudnessResult
 from pipeline.stages.normalize import SpokenPiece
 from pipeline.stages.script import ScriptSentence
 from pipeline.stages.stitch import Timing
+from pipeline.stages.word_timings import TimedWord, timed_words
 
 REPORT_VERSION = 1
 
@@ -71,10 +73,19 @@ def build_report(
                 "lexicon": list(sentence.lexicon),
                 "not_spoken": [not_spoken_entry(sentence.text, piece) for piece in sentence.not_spoken],
                 "flags": [flag_entry(sentence.text, piece) for piece in sentence.flags],
+                "words": [asdict(word) for word in sentence_words(sentence, timing)],
             }
             for sentence, timing in zip(script, timings, strict=True)
         ],
     }
+
+
+def sentence_words(sentence: ScriptSentence, timing: Timing) -> tuple[TimedWord, ...]:
+    """The sentence's written words with the times they are heard, inside the sentence's own timing."""
+    words = timed_words(sentence.text, sentence.word_map, timing.words)
+    return tuple(TimedWord(word.text, min(max(word.start_ms, timing.start_ms), timing.end_ms),
+                           min(max(word.end_ms, timing.start_ms), timing.end_ms), word.char_start, word.char_end)
+                 for word in words)
 
 
 def not_spoken_entry(text: str, piece: SpokenPiece) -> dict:
@@ -126,10 +137,29 @@ def vtt_timestamp(milliseconds: int) -> str:
 
 
 def build_vtt(script: Sequence[ScriptSentence], timings: Sequence[Timing]) -> str:
-    """WebVTT captions: one cue per sentence, showing its written text."""
+    """WebVTT captions: one cue per sentence, showing its written text, with a timestamp before each word the
+    engine timed (karaoke-style, `<00:00:01.500>word`), so a player can follow the word being spoken."""
     cues = ["WEBVTT", ""]
     for number, (sentence, timing) in enumerate(zip(script, timings, strict=True), start=1):
-        # Cue text is escaped as WebVTT requires; joining lines keeps a blank line from ending the cue.
-        text = " ".join(sentence.text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = cue_text(sentence.text, timing, sentence_words(sentence, timing))
         cues += [str(number), f"{vtt_timestamp(timing.start_ms)} --> {vtt_timestamp(timing.end_ms)}", text, ""]
     return "\n".join(cues)
+
+
+def cue_text(text: str, timing: Timing, words: Sequence[TimedWord]) -> str:
+    """A sentence as cue text: escaped as WebVTT requires, on one line (a blank line would end the cue), with
+    word timestamps where they lie strictly inside the cue and rise (WebVTT requires both)."""
+    parts = []
+    cut = 0
+    last = timing.start_ms
+    for word in words:
+        if last < word.start_ms < timing.end_ms and word.char_start > cut:
+            parts.append(_escaped(text[cut:word.char_start]))
+            parts.append(f"<{vtt_timestamp(word.start_ms)}>")
+            cut, last = word.char_start, word.start_ms
+    parts.append(_escaped(text[cut:]))
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

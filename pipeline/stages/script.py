@@ -9,6 +9,7 @@ from pipeline.lexicon.model import Lexicon, fired_entries
 from pipeline.stages.article import Article
 from pipeline.stages.normalize import DEFAULT_DATE_ORDER, SpokenPiece, flagged, normalize_sentence, not_spoken, notable
 from pipeline.stages.split import split_sentences
+from pipeline.stages.word_timings import WordMap
 
 _SPEAKABLE = re.compile(r"[^\W_]")
 
@@ -25,6 +26,8 @@ class ScriptSentence:
     ends_paragraph: bool = False
     pieces: tuple[SpokenPiece, ...] = ()
     starts_chapter: bool = False
+    #: Which written words each stretch of the spoken text says: word timings are laid onto the text with it.
+    word_map: WordMap = WordMap()
 
     @property
     def not_spoken(self) -> tuple[SpokenPiece, ...]:
@@ -69,6 +72,7 @@ def build_script(article: Article, lexicon: Lexicon, date_order: str = DEFAULT_D
                     ends_paragraph=position == len(sentences) - 1,
                     pieces=notable(normalized.pieces) if notable_only else normalized.pieces,
                     starts_chapter=opens_chapter and position == 0,
+                    word_map=WordMap.of(normalized.spoken, normalized.pieces),
                 )
             )
     # A "sentence" of punctuation alone has nothing to say; an engine would read it as silence or noise.

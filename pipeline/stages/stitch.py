@@ -17,12 +17,25 @@ with warnings.catch_warnings():
     from pydub import AudioSegment
 
 
+@dataclass(frozen=True, slots=True)  # a book has a hundred thousand of them
+class SpokenWord:
+    """A word as the engine spoke it: its characters [spoken_start, spoken_end) in the sentence's spoken text,
+    and where it is heard in the rendition, in milliseconds."""
+
+    spoken_start: int
+    spoken_end: int
+    start_ms: int
+    end_ms: int
+
+
 @dataclass(frozen=True)
 class Timing:
-    """Where one sentence's speech starts and ends in the rendition, in milliseconds."""
+    """Where one sentence's speech starts and ends in the rendition, in milliseconds, and its words' timings
+    when the engine gave them."""
 
     start_ms: int
     end_ms: int
+    words: tuple[SpokenWord, ...] = ()
 
 
 def silence_frames(milliseconds: int, sample_rate: int) -> int:
@@ -65,8 +78,18 @@ class Stitcher:
             joined = joined + gap + segment
         start = self.frames
         self.frames += int(joined.frame_count())
-        timing = Timing(self.to_ms(start), self.to_ms(self.frames))
+        timing = Timing(self.to_ms(start), self.to_ms(self.frames), self._words(spoken, start, len(gap.raw_data) // 2))
         return joined.raw_data + self.silence(pause_ms), timing
+
+    def _words(self, spoken: SpokenAudio, start: int, gap_frames: int) -> tuple[SpokenWord, ...]:
+        """The pieces' word timings placed in the sentence's spoken text and in the rendition."""
+        words = []
+        at = start
+        for piece, offset in zip(spoken.pieces, spoken.offsets):
+            words += [SpokenWord(offset + word.text_start, offset + word.text_end, self.to_ms(at + word.start_frame),
+                                 self.to_ms(at + word.end_frame)) for word in piece.words]
+            at += piece.frames + gap_frames
+        return tuple(words)
 
     def to_ms(self, frames: int) -> int:
         """Frames to whole milliseconds."""

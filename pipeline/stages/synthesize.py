@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from pipeline.engines.base import Audio, Engine, Voice
+from pipeline.engines.base import Audio, Engine, Voice, WordTiming
 
 #: Samples quieter than this (about -40 dBFS) at either end of a piece are engine silence.
 SILENCE_THRESHOLD = 328
@@ -24,9 +24,24 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
 
 @dataclass(frozen=True)
 class SpokenAudio:
-    """The audio of one sentence: its pieces, each trimmed of engine silence."""
+    """The audio of one sentence: its pieces, each trimmed of engine silence, and where each piece's text starts
+    in the sentence's spoken text (the pieces' word timings count characters from there)."""
 
     pieces: tuple[Audio, ...]
+    offsets: tuple[int, ...] = ()
+
+
+def clause_spans(text: str, max_chars: int) -> tuple[tuple[int, int], ...]:
+    """Where the pieces `clause_pieces` cuts from the text lie in it, as [start, end) character offsets into the
+    text with its white space collapsed (a normalized sentence's spoken text already is)."""
+    collapsed = " ".join(text.split())
+    spans = []
+    cursor = 0
+    for piece in clause_pieces(collapsed, max_chars):
+        start = collapsed.index(piece, cursor)
+        cursor = start + len(piece)
+        spans.append((start, cursor))
+    return tuple(spans)
 
 
 def clause_pieces(text: str, max_chars: int) -> tuple[str, ...]:
@@ -61,7 +76,8 @@ def _fit(clause: str, max_chars: int) -> Iterator[str]:
 
 
 def trim_silence(audio: Audio, threshold: int = SILENCE_THRESHOLD) -> Audio:
-    """Drop leading and trailing near-silence, keeping a short margin at each edge."""
+    """Drop leading and trailing near-silence, keeping a short margin at each edge; word timings move with the
+    samples, stay inside them, and end where each word's sound does (not where the next word begins)."""
     samples = np.frombuffer(audio.samples, dtype="<i2")
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)  # int32: abs(-32768) fits
     if not len(loud):
@@ -69,7 +85,24 @@ def trim_silence(audio: Audio, threshold: int = SILENCE_THRESHOLD) -> Audio:
     margin = round(EDGE_MARGIN_SECONDS * audio.sample_rate)
     start = max(0, int(loud[0]) - margin)
     end = min(len(samples), int(loud[-1]) + 1 + margin)
-    return Audio(audio.samples[2 * start : 2 * end], audio.sample_rate)
+    words = _words_within(audio.words, loud, margin, start, end)
+    return Audio(audio.samples[2 * start : 2 * end], audio.sample_rate, words)
+
+
+def _words_within(words: tuple[WordTiming, ...], loud: np.ndarray, margin: int, start: int, end: int
+                  ) -> tuple[WordTiming, ...]:
+    """Word timings relative to the kept samples [start, end): each clipped to them and ended a margin after its
+    last loud sample (a word followed by a pause would otherwise last until the next word)."""
+    kept = []
+    for word in words:
+        first, last = max(word.start_frame, start), min(word.end_frame, end)
+        if last <= first:
+            continue
+        inside = loud[np.searchsorted(loud, first) : np.searchsorted(loud, last)]
+        if len(inside):
+            last = min(last, int(inside[-1]) + 1 + margin)
+        kept.append(WordTiming(word.text_start, word.text_end, first - start, last - start))
+    return tuple(kept)
 
 
 def synthesize_sentences(
@@ -77,10 +110,10 @@ def synthesize_sentences(
 ) -> Iterator[SpokenAudio]:
     """Yield each sentence's audio in order, one engine call per clause piece."""
     for text in spoken:
-        pieces = tuple(
-            trim_silence(engine.synthesize(piece, voice, rate)) for piece in clause_pieces(text, max_piece_chars)
-        )
-        yield SpokenAudio(pieces)
+        text = " ".join(text.split())
+        spans = clause_spans(text, max_piece_chars)
+        pieces = tuple(trim_silence(engine.synthesize(text[start:end], voice, rate)) for start, end in spans)
+        yield SpokenAudio(pieces, tuple(start for start, _ in spans))
 
 
 def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
