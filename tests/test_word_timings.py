@@ -102,6 +102,12 @@ def _map(*units):
     # "£3.8bn" said as five engine words: one written unit from the first to the last
     ([(0, 4, 0, 4), (5, 37, 5, 11)], [(0, 4, 0, 300), (5, 10, 300, 500), (11, 16, 500, 700), (17, 22, 700, 900),
                                       (23, 30, 900, 1300), (31, 37, 1300, 1800)], [(0, 300), (300, 1800)]),
+    # espeak-ng misplaces a word event inside the one before ("each of whom": "of" reported at "ach ")
+    ([(0, 4, 0, 4), (5, 7, 5, 7), (8, 12, 8, 12)], [(0, 4, 100, 300), (1, 5, 300, 400), (8, 12, 400, 600)],
+     [(100, 300), (300, 400), (400, 600)]),
+    # and reports no event for the second half of "two point six-kilometre": "six" shares its time 3:9
+    ([(0, 13, 0, 3), (14, 23, 4, 13), (24, 31, 14, 21)],
+     [(0, 3, 0, 100), (4, 9, 100, 200), (10, 13, 200, 600), (24, 31, 600, 800)], [(0, 300), (300, 600), (600, 800)]),
     # no engine words: nothing is timed
     ([(0, 3, 0, 3)], [], []),
 ])
