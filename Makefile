@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
+.PHONY: demo test bench bench-neural bench-batch bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-neural: $(STAMP)
+	$(BIN)/python benchmarks/neural_render.py
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py

@@ -1,13 +1,15 @@
 """How close the pre-synthesis estimate lands to the measured duration, over many varied articles.
 
-Run: .venv/bin/python benchmarks/estimate_accuracy.py
-Renders each article with the real engine (to WAV: the duration does not depend on the codec) and
+Run: .venv/bin/python benchmarks/estimate_accuracy.py [--engine piper]
+Renders each article with the real engine (espeak-ng, or the neural voice; to WAV: the duration does not depend
+on the codec) and
 prints the estimate's error per article, then the median and worst error. tests/fixtures/heldout/ was
 never used to fit the duration model (benchmarks/calibrate_estimate.py fits on tests/fixtures/corpus/).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 from pathlib import Path
@@ -31,8 +33,11 @@ SETS = {
 
 
 def main() -> None:
-    engine = get_engine("espeak")
-    settings = RenderSettings(format="wav")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="espeak", choices=("espeak", "piper"))
+    args = parser.parse_args()
+    engine = get_engine(args.engine)
+    settings = RenderSettings(engine=args.engine, format="wav")
     out = scratch_folder("article-audio-estimate-")
     everything = []
     for name, paths in SETS.items():
@@ -42,6 +47,8 @@ def main() -> None:
             report = render(article, lexicon=EMPTY_LEXICON, settings=settings, out=out / f"{path.stem}.wav",
                             engine=engine).report
             words = sum(len(s["text"].split()) for s in report["sentences"])
+            if not 50 <= words <= 3_200:
+                raise SystemExit(f"{path}: {words} words; the sets are meant to span 50 to 3,000")
             error = report["estimate"]["seconds"] / report["duration_seconds"] - 1
             errors.append(error)
             print(f"{name:9} {path.stem:40} {words:5d} words  estimate {report['estimate']['seconds']:7.1f} s  "
@@ -51,7 +58,7 @@ def main() -> None:
         print(f"{name}: {len(errors)} articles, median |error| {statistics.median(absolute):.1%}, "
               f"worst {max(errors, key=abs):+.1%}")
     absolute = [abs(e) for e in everything]
-    print(f"all: {len(everything)} articles, median |error| {statistics.median(absolute):.1%}, "
+    print(f"all ({args.engine}): {len(everything)} articles, median |error| {statistics.median(absolute):.1%}, "
           f"worst {max(everything, key=abs):+.1%}, within ±5%: {sum(a <= 0.05 for a in absolute)}/{len(absolute)}")
     engine.close()
 

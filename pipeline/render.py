@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.engines import Engine, Voice, get_engine, resolve_voice
+from pipeline.engines import Engine, Voice, engine_class, get_engine, resolve_voice
 from pipeline.engines.base import check_rate
 from pipeline.errors import InputError, UsageError
 from pipeline.files import StagedOutputs, check_writable_folder, remove_stale_partials
@@ -119,12 +119,19 @@ def default_output(article: Article, settings: RenderSettings, folder: Path = DE
 
 
 def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings(), *,
-                  notable_only: bool = False) -> tuple[ScriptSentence, ...]:
-    """The script, refusing an article with nothing to say (`notable_only`: see build_script)."""
+                  notable_only: bool = False, engine_name: str | None = None) -> tuple[ScriptSentence, ...]:
+    """The script as the engine (`engine_name`, else the settings') is given it, refusing an article with
+    nothing to say (`notable_only`: see build_script)."""
+    lexicon = engine_lexicon(lexicon, engine_name or settings.engine)
     script = build_script(article, lexicon, settings.date_order, notable_only=notable_only)
     if not script:
         raise InputError(f"{article.name}: the article has no words to speak")
     return script
+
+
+def engine_lexicon(lexicon: Lexicon, engine_name: str) -> Lexicon:
+    """The lexicon as an engine reads it: an engine that takes phonemes (Piper) gets each entry's IPA as them."""
+    return lexicon.with_phoneme_input(getattr(engine_class(engine_name), "phoneme_input", None))
 
 
 def estimate_script(
@@ -195,7 +202,8 @@ def render(
     if not force:
         check_no_other_rendition(out)
     remove_stale_partials(out.parent, out.stem)
-    script = spoken_script(article, lexicon, settings, notable_only=True)  # a book's every piece is 40 MB
+    # notable_only: a book's every piece is 40 MB
+    script = spoken_script(article, lexicon, settings, notable_only=True, engine_name=engine.name if engine else None)
     own_engine = engine is None
     engine = engine or get_engine(settings.engine, voice=settings.voice, threads=threads)
     try:

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.cli.main import main
 from pipeline.lexicon.check import Finding, check_lexicon, exit_status, invalid_ipa
+from pipeline.lexicon.model import load_lexicon
 
 PROBLEMS = Path(__file__).parent / "fixtures" / "lexicons" / "problems.toml"
 CORPUS = ["The ferry to Port Everell left at noon. Port Everell is small.", "Nguyen met the mayor."]
@@ -83,3 +84,20 @@ def test_a_respelling_the_engine_would_still_spell_is_warned(tmp_path):
     findings = check_lexicon(lexicon)
     assert [(f.line, f.code) for f in findings] == [(5, "spelled")]
     assert "'shm'" in findings[0].message and "letter by letter" in findings[0].message
+
+
+def test_with_an_engine_that_takes_phonemes_ipa_only_entries_apply_and_unknown_sounds_are_named(tmp_path):
+    from pipeline.lexicon.check import applicability_line
+
+    lexicon = tmp_path / "names.toml"
+    lexicon.write_text('[[entry]]\nword = "Lwyd"\nipa = "lʊɨd"\n\n[[entry]]\nword = "Xhosa"\nipa = "ˈǁʰosa"\n\n'
+                       '[[entry]]\nword = "Prys"\nsay = "prees"\n', encoding="utf-8")
+    voice_symbols = frozenset("lʊɨdosaˈ")
+    with_phonemes = check_lexicon(lexicon, engine_name="piper", phoneme_symbols=voice_symbols)
+    assert [(f.line, f.code) for f in with_phonemes] == [(5, "ipa-symbols")]
+    assert "'ǁ'" in with_phonemes[0].message and "piper voice has no sound" in with_phonemes[0].message
+    text_only = check_lexicon(lexicon, engine_name="espeak")
+    assert sorted((f.line, f.code) for f in text_only) == [(1, "unusable"), (5, "unusable")]
+    entries = load_lexicon(lexicon).entries
+    assert applicability_line(entries, "piper", True) == "piper: 3 of 3 entries apply (2 through their IPA, 1 by respelling)"
+    assert applicability_line(entries, "espeak", False) == "espeak: 1 of 3 entries apply (1 by respelling, 2 not at all (IPA only))"

@@ -274,3 +274,53 @@ def test_voices_lists_the_piper_voice(capsys):
     code, out, _ = run(capsys, "voices", "--engine", "piper", "--json")
     assert code == 0 and json.loads(out) == [{"id": "en_US-joe-medium", "name": "Joe", "languages": ["en-us", "en"],
                                              "gender": None, "default": True}]
+
+
+NAMES_LEXICON = ('[[entry]]\nword = "Cwmderwen"\nsay = "koom dare wen"\nipa = "kʊmˈdɛrwɛn"\n\n'
+                 '[[entry]]\nword = "Lwyd"\nipa = "ˈlʊɨd"\n')
+
+
+def test_ipa_entries_reach_the_voice_as_phonemes(piper_engine):
+    from pipeline.lexicon.model import parse_lexicon
+    from pipeline.render import spoken_script
+    from pipeline.settings import RenderSettings
+    from pipeline.stages.article import parse_article
+
+    article = parse_article("CWMDERWEN, Wales (AP) — The Lwyd bridge reopened on Tuesday.".encode())
+    lexicon = parse_lexicon(NAMES_LEXICON.encode())
+    (as_text,) = spoken_script(article, lexicon, RenderSettings(engine="espeak"))
+    (as_phonemes,) = spoken_script(article, lexicon, RenderSettings(engine="piper"))
+    assert "koom dare wen" in as_text.spoken and "Lwyd" in as_text.spoken  # espeak-ng: respellings; IPA-only unused
+    assert as_phonemes.spoken.startswith("[[kʊmdˈɛɹwɛn]], Wales") and "[[lˈʊɨd]] bridge" in as_phonemes.spoken
+    heard = "".join(piper_engine.phonemes(as_phonemes.spoken, piper_engine.voice)).replace("_", "")
+    respelled = "".join(piper_engine.phonemes(as_text.spoken, piper_engine.voice)).replace("_", "")
+    assert "kʊmdˈɛɹwɛn," in heard and "lˈʊɨd" in heard and "kʊmdˈɛɹwɛn" not in respelled
+    # the block is one word of the word timings, and the pause after its comma is kept
+    audio = trim_silence(piper_engine.synthesize(as_phonemes.spoken, piper_engine.voice, 170))
+    words = [as_phonemes.spoken[w.text_start : w.text_end] for w in audio.words]
+    assert words[:2] == ["[[kʊmdˈɛɹwɛn,]]", "Wales"] or words[:2] == ["[[kʊmdˈɛɹwɛn]],", "Wales"]
+    assert audio.words[1].start_frame - audio.words[0].end_frame > 0.05 * audio.sample_rate
+
+
+def test_script_shows_what_piper_is_given_and_lexicon_check_which_entries_apply(tmp_path, capsys):
+    from tests.test_cli import run
+
+    (tmp_path / "names.toml").write_text(NAMES_LEXICON, encoding="utf-8")
+    (tmp_path / "story.txt").write_text("The Lwyd runs past Cwmderwen.", encoding="utf-8")
+    code, out, _ = run(capsys, "script", tmp_path / "story.txt", "--lexicon", tmp_path / "names.toml", "--engine", "piper")
+    assert code == 0 and "says: The [[lˈʊɨd]] runs past [[kʊmdˈɛɹwɛn]]." in out
+    code, _, err = run(capsys, "lexicon", "check", tmp_path / "names.toml", "--engine", "piper")
+    assert code == 0 and "piper: 2 of 2 entries apply (2 through their IPA, 0 by respelling)" in err
+
+
+def test_audition_with_piper_plays_ipa_only_entries(tmp_path, capsys):
+    import json
+
+    from tests.test_cli import run
+
+    (tmp_path / "names.toml").write_text(NAMES_LEXICON, encoding="utf-8")
+    code, _, _ = run(capsys, "lexicon", "audition", tmp_path / "names.toml", "--engine", "piper", "-o", tmp_path / "page")
+    record = json.loads((tmp_path / "page" / "index.json").read_text(encoding="utf-8"))
+    by_word = {entry["word"]: entry for entry in record["entries"]}
+    assert code == 0 and by_word["Lwyd"]["override_ipa"] and "lˈʊɨd" in by_word["Lwyd"]["override_ipa"].replace(" ", "")
+    assert by_word["Lwyd"]["override_ipa"] != by_word["Lwyd"]["default_ipa"]

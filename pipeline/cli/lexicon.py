@@ -95,21 +95,23 @@ def _phonemizer(engine_name: str, voice: str | None = None):
     return engine, (ipa if engine.phonemes("test", chosen) is not None else None)
 
 
-def _findings(args: argparse.Namespace, corpus: list[str], phonemizer):
+def _findings(args: argparse.Namespace, corpus: list[str], phonemizer, engine):
     """What `lexicon check` reports for args.lexicon; audition shows the same, so both call this."""
     from pipeline.lexicon.check import check_lexicon
 
-    return check_lexicon(args.lexicon, corpus=corpus, phonemizer=phonemizer, engine_name=args.engine)
+    return check_lexicon(args.lexicon, corpus=corpus, phonemizer=phonemizer, engine_name=args.engine,
+                         phoneme_symbols=getattr(engine, "phoneme_symbols", None))
 
 
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     """Lint a lexicon."""
-    from pipeline.lexicon.check import exit_status
+    from pipeline.lexicon.check import applicability_line, exit_status
 
     corpus = [block for article in read_corpus(args.corpus) for block in article.blocks]
     engine, ipa = _phonemizer(args.engine)
     try:
-        findings = _findings(args, corpus, ipa)
+        findings = _findings(args, corpus, ipa, engine)
+        takes_phonemes = getattr(engine, "phoneme_symbols", None) is not None
     finally:
         engine.close()
     if args.json:
@@ -119,6 +121,9 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
             print(finding)
         errors = sum(f.level == "error" for f in findings)
         print(f"{len(findings)} findings: {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
+        if not errors:
+            entries = load_lexicon(args.lexicon).entries
+            print(applicability_line(entries, args.engine, takes_phonemes), file=sys.stderr)
     return exit_status(findings, args.strict)
 
 
@@ -162,7 +167,7 @@ def cmd_lexicon_audition(args: argparse.Namespace) -> int:
     engine, ipa = _phonemizer(args.engine, args.voice)
     try:
         findings: dict[int, list[str]] = {}
-        for finding in _findings(args, corpus, ipa):
+        for finding in _findings(args, corpus, ipa, engine):
             findings.setdefault(finding.line, []).append(f"{finding.level}: {finding.message}")
         page = audition(lexicon, corpus, engine, resolve_voice(engine, args.voice), args.rate, Path(args.out), findings)
     finally:

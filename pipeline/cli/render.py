@@ -69,6 +69,8 @@ def add_render_commands(commands) -> None:
     script = commands.add_parser("script", help="print the spoken script: written and spoken text per sentence")
     _add_article(script, optional=False)
     script.add_argument("--lexicon", metavar="FILE", help="pronunciation lexicon (TOML)")
+    script.add_argument("--engine", default="espeak", help="the engine the script is for: espeak (default), piper "
+                        "(lexicon entries with IPA are given to it as phonemes, [[...]]) or tone")
     add_date_order(script)
     script.add_argument("--json", action="store_true", help="print a JSON array of sentence objects")
     script.add_argument("--explain", action="store_true",
@@ -168,7 +170,8 @@ def cmd_script(args: argparse.Namespace) -> int:
     from pipeline.render import spoken_script
     from pipeline.stages.report import flag_entry, not_spoken_entry
 
-    script = spoken_script(read_article(args.article), _lexicon_for(args), RenderSettings(date_order=args.date_order))
+    script = spoken_script(read_article(args.article), _lexicon_for(args),
+                           RenderSettings(engine=args.engine, date_order=args.date_order))
     if args.flag:
         script = tuple(sentence for sentence in script if sentence.flags)
     if args.json:

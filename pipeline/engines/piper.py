@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.engines import ipa
 from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError, UsageError
 from pipeline.files import user_cache_folder
@@ -63,11 +64,21 @@ PIPER_DURATION_MODEL = DurationModel(
 #: the 600-word benchmark article under 400 MB (160 characters: 398 MB; 300: 560 MB).
 MAX_PIECE_CHARS = 140
 _HASH_CHUNK = 1 << 20
-#: A word of the text as it is lined up with the voice's phonemes ("U.S." and "well-known" are one each).
-_TEXT_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+#: A word of the text as it is lined up with the voice's phonemes ("U.S." and "well-known" are one each; a
+#: lexicon entry's phoneme input, `[[kʊmdˈɛɹwɛn]]`, is one word whose phonemes are written out).
+_TEXT_WORD = re.compile(r"\[\[[^\]]*\]\]|[^\W_]+(?:['’.\-][^\W_]+)*")
 #: Phoneme symbols that are not sounds of a word: spaces, stress marks, punctuation, sentence start and end.
 _NOT_WORD_SOUNDS = frozenset(" ˈˌ^$_.,;:!?¡¿—–-…\"'()")
 _STRESS = frozenset("ˈˌ")
+#: Punctuation right after a phoneme block: piper phonemizes the text after a block without its leading
+#: punctuation and joins it to the block without a space ("[[x]], Ontario" loses its pause and word break).
+_PUNCTUATION_AFTER_BLOCK = re.compile(r"\]\]([,.;:!?]+)")
+
+
+def piper_text(text: str) -> str:
+    """The text as piper should get it: punctuation after a phoneme block moved inside it, where piper keeps
+    it as a phoneme (a pause); the length, and so every offset, stays the same."""
+    return _PUNCTUATION_AFTER_BLOCK.sub(lambda match: match.group(1) + "]]", text)
 _VOWEL_RUN = re.compile(r"[ˈˌ]?[aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻ][aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻːˑ]*|[ˈˌ]?\S")
 
 
@@ -209,6 +220,8 @@ class PiperEngine:
     name = "piper"
     max_piece_chars = MAX_PIECE_CHARS
     duration_model = PIPER_DURATION_MODEL
+    #: Lexicon entries' IPA reaches the voice as phonemes (see pipeline.engines.ipa).
+    phoneme_input = staticmethod(ipa.phoneme_input)
 
     def __init__(self, voice: str | None = None, threads: int | None = None, **_options) -> None:
         _piper_modules()  # the extra's absence is one line, before anything else
@@ -223,6 +236,8 @@ class PiperEngine:
         # Phonemizing needs the configuration only: `estimate` never loads the model.
         self._phonemize = piper_voice(session=None, config=piper_config.from_dict(self._config)).phonemize
         self._scale = float(self._config.get("inference", {}).get("length_scale") or 1.0)  # the voice's own pace
+        #: The symbols the voice takes as phoneme input (lexicon check warns of IPA it has no sound for).
+        self.phoneme_symbols = frozenset(self._config.get("phoneme_id_map") or ())
         self.voice = Voice(self._files.id, _display_name(self._files, self._config),
                            tuple(_languages(self._config)), None, str(self._files.model))
         self.default_voice = self.voice.id
@@ -247,7 +262,7 @@ class PiperEngine:
         """piper's PiperVoice with a session of this engine's threads, made once."""
         with self._lock:
             if self._voice is None:
-                self._voice = _load(self._files, self._config, self.threads)
+                self._voice = load_voice(self._files, self._config, self.threads)
             return self._voice
 
     def synthesize(self, text: str, voice: Voice, rate: int) -> Audio:
@@ -264,6 +279,7 @@ class PiperEngine:
 
         config = SynthesisConfig(length_scale=scale * self._scale, normalize_audio=False)
         voice_model = self._piper()
+        text = piper_text(text)
         try:
             chunks = list(voice_model.synthesize(text, config, include_alignments=True))
         except Exception as error:  # onnxruntime raises its own exception types
@@ -275,6 +291,8 @@ class PiperEngine:
 
     def _phonemes_of_word(self, word: str) -> str:
         """The voice's phonemes for one word said alone (remembered: a news story repeats its words)."""
+        if word.startswith("[["):
+            return word[2:-2]
         phonemes = self._word_phonemes.get(word)
         if phonemes is None:
             if len(self._word_phonemes) > 100_000:
@@ -285,7 +303,7 @@ class PiperEngine:
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """The voice's own reading of the text (espeak-ng inside piper), one "_"-separated string per sentence."""
         self._check_voice(voice)
-        sentences = self._phonemize(text)
+        sentences = self._phonemize(piper_text(text))
         return tuple(_grouped(unicodedata.normalize("NFC", "".join(sentence))) for sentence in sentences if sentence)
 
     def _check_voice(self, voice: Voice) -> None:
@@ -403,7 +421,9 @@ def _patched(model: Path) -> bytes | None:
     return proto.SerializeToString()
 
 
-def _load(files: VoiceFiles, config: dict, threads: int):
+def load_voice(files: VoiceFiles, config: dict, threads: int):
+    """piper's PiperVoice for the voice files in an onnxruntime session of `threads` threads, built as this engine
+    builds it (benchmarks build their floor with it too)."""
     onnxruntime, piper_voice, piper_config = _piper_modules()
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads  # onnxruntime's default takes every core, even under taskset
@@ -419,7 +439,7 @@ def _load(files: VoiceFiles, config: dict, threads: int):
     except Exception as error:  # onnxruntime's own exception types
         if isinstance(model, Path) and model != files.model:  # a damaged cached copy: patch it again, once
             model.unlink(missing_ok=True)
-            return _load(files, config, threads)
+            return load_voice(files, config, threads)
         raise EngineError(f"{files.model}: onnxruntime could not load the voice ({error})") from None
     return piper_voice(session=_ShrinkingSession(session, onnxruntime.RunOptions()), config=piper_config.from_dict(config))
 

@@ -26,6 +26,7 @@ CLIP_BITRATE = "48k"
 #: Silence before each clip, so a player waking its audio device does not swallow the first sound.
 LEAD_SILENCE_SECONDS = 0.15
 IPA_ONLY_NOTE = "IPA-only entry: the current engine cannot use the IPA, so only its default reading plays."
+IPA_READ_NOTE = "Read through its IPA: the engine is given the phonemes in [[ ]]."
 NOT_FIRED_NOTE = "The entry does not fire in this sentence, so both clips say the same thing; check the example."
 _TERMINAL = re.compile(r"[.!?…][\"')\]’”]*$")
 
@@ -125,16 +126,19 @@ def audition_entries(lexicon: Lexicon, corpus_texts: list[str], engine: Engine, 
                      ) -> tuple[Audition, ...]:
     """Synthesize both readings of every entry's context sentence."""
     sentences = corpus_sentences(corpus_texts)
+    phoneme_input = getattr(engine, "phoneme_input", None)  # an engine that takes IPA as phonemes (Piper)
     results = []
     for entry in lexicon.entries:
         context, source = _context(entry, sentences)
         default = _clip(engine, (Piece(context),), voice, rate, date_order)
         override, notes = None, []
-        if entry.say:
-            pieces = Lexicon(entries=(entry,)).apply(context)
+        if entry.say or (phoneme_input and entry.ipa):
+            pieces = Lexicon(entries=(entry,), phoneme_input=phoneme_input).apply(context)
             override = _clip(engine, pieces, voice, rate, date_order)
             if not any(piece.entry for piece in pieces):
                 notes.append(NOT_FIRED_NOTE)
+            elif phoneme_input and entry.ipa:
+                notes.append(IPA_READ_NOTE)
         else:
             notes.append(IPA_ONLY_NOTE)
         found = tuple((findings or {}).get(entry.line, ()))

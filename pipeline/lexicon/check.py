@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pipeline.engines.ipa import espeak_style, unknown_symbols
 from pipeline.errors import LexiconError
 from pipeline.lexicon.model import Entry, Lexicon, entries_from_toml
 from pipeline.stages.normalize.capitals import still_spelled
@@ -18,8 +19,6 @@ IPA_CHARACTERS = frozenset(
     "abcdefhijklmnopqrstuvwxyzɑɐɒæɓʙβɔɕçɗɖðʤəɘɚɛɜɝɞɟʄɡɠɢʛɦɧħɥʜɨɪʝɭɬɫɮʟɱɯɰŋɳɲɴøɵɸθœɶʘɹɺɾɻʀʁɽʂʃʈʧʉʊʋⱱʌɣɤʍχʎʏʑʐʒʔʡʕʢ"
     "ǀǁǂǃˈˌːˑ.|‖‿ ʰʷʲˠˤⁿˡ˞ᵊ↗↘-"
 )
-#: Engines whose input is text only: an IPA-only entry cannot take effect with them.
-TEXT_ONLY_ENGINES = frozenset({"espeak", "tone"})
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,10 @@ def check_lexicon(
     corpus: Sequence[str] = (),
     phonemizer: Callable[[str], str] | None = None,
     engine_name: str = "espeak",
+    phoneme_symbols: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Every finding for a TOML lexicon, errors first; `phonemizer` turns text into the engine's phonemes."""
+    """Every finding for a TOML lexicon, errors first; `phonemizer` turns text into the engine's phonemes;
+    `phoneme_symbols` are the symbols the engine's voice takes as phoneme input, None if it takes none."""
     path = Path(path)
     name = str(path)
     try:
@@ -67,7 +68,7 @@ def check_lexicon(
         return [Finding(name, int(line.group(1)) if line else 0, "error", "syntax", str(error).split(": ", 1)[-1])]
     findings = [Finding(name, line, "error", "entry", message) for line, message in problems]
     findings += _errors(name, entries)
-    findings += _warnings(name, entries, corpus, phonemizer, engine_name)
+    findings += _warnings(name, entries, corpus, phonemizer, engine_name, phoneme_symbols)
     return sorted(findings, key=lambda f: (f.level != "error", f.line, f.code))
 
 
@@ -138,13 +139,21 @@ def _warnings(
     corpus: Sequence[str],
     phonemizer: Callable[[str], str] | None,
     engine_name: str,
+    phoneme_symbols: frozenset[str] | None,
 ) -> list[Finding]:
     findings = []
     for entry in entries:
-        if entry.say is None and engine_name in TEXT_ONLY_ENGINES:
+        if entry.say is None and phoneme_symbols is None:
             findings.append(Finding(name, entry.line, "warning", "unusable",
                                     f"'{entry.word}' has only IPA; the {engine_name} engine takes no phoneme input, so "
                                     "the entry is not applied — add a `say` respelling"))
+        if entry.ipa and phoneme_symbols is not None and not invalid_ipa(entry.ipa):
+            unknown = unknown_symbols(espeak_style(entry.ipa), phoneme_symbols)
+            if unknown:
+                findings.append(Finding(name, entry.line, "warning", "ipa-symbols",
+                                        f"'{entry.word}': the {engine_name} voice has no sound for {unknown!r} in the "
+                                        f"IPA {entry.ipa!r} (read as {espeak_style(entry.ipa)!r}); it leaves them out "
+                                        "— use the nearest English sound"))
         if entry.say and still_spelled(entry.say):
             parts = ", ".join(repr(part) for part in still_spelled(entry.say))
             findings.append(Finding(name, entry.line, "warning", "spelled",
@@ -217,6 +226,25 @@ def _corpus_findings(name: str, entries: Sequence[Entry], corpus: Iterable[str])
             findings.append(Finding(name, entry.line, "warning", "shadowed",
                                     f"'{entry.word}' occurs in the corpus but a longer entry always matches first"))
     return findings
+
+
+def applicable(entries: Sequence[Entry], takes_phonemes: bool) -> dict[str, int]:
+    """How many entries an engine applies through their IPA, by their respelling, and not at all."""
+    counts = {"ipa": 0, "respelling": 0, "not applied": 0}
+    for entry in entries:
+        counts["ipa" if takes_phonemes and entry.ipa else "respelling" if entry.say else "not applied"] += 1
+    return counts
+
+
+def applicability_line(entries: Sequence[Entry], engine_name: str, takes_phonemes: bool) -> str:
+    """One line saying which entries the engine can apply: "piper: 12 of 12 entries apply (9 through ...)"."""
+    counts = applicable(entries, takes_phonemes)
+    applied = counts["ipa"] + counts["respelling"]
+    how = [f"{counts['ipa']} through their IPA"] if takes_phonemes else []
+    how.append(f"{counts['respelling']} by respelling")
+    if counts["not applied"]:
+        how.append(f"{counts['not applied']} not at all (IPA only)")
+    return f"{engine_name}: {applied} of {len(entries)} entries apply ({', '.join(how)})"
 
 
 def exit_status(findings: Sequence[Finding], strict: bool) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,19 +51,35 @@ class Piece:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """A loaded lexicon with one compiled matcher over all its entries."""
+    """A loaded lexicon with one compiled matcher over all its entries.
+
+    `phoneme_input`, for an engine that takes phonemes (Piper), turns an entry's IPA into what that engine is
+    given instead of the respelling; entries with IPA only then apply too. Without it only respellings do.
+    """
 
     entries: tuple[Entry, ...]
     sha256: str | None = None
     path: str | None = None
+    phoneme_input: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "matcher", Matcher(self.entries))
+        object.__setattr__(self, "matcher", Matcher(self.entries, ipa=self.phoneme_input is not None))
 
     def apply(self, sentence: str) -> tuple[Piece, ...]:
         """Replace every match in the sentence, longest first, never re-matching replaced text."""
         return apply_lexicon(self, sentence)
+
+    def reading(self, entry: Entry) -> str:
+        """What the engine is given for an entry: its IPA as phoneme input where the engine takes it, else
+        the respelling."""
+        if self.phoneme_input is not None and entry.ipa:
+            return self.phoneme_input(entry.ipa)
+        return entry.say or ""
+
+    def with_phoneme_input(self, phoneme_input: Callable[[str], str] | None) -> Lexicon:
+        """The same lexicon read by an engine that takes phonemes this way (None: respellings only)."""
+        return self if phoneme_input is self.phoneme_input else dataclasses.replace(self, phoneme_input=phoneme_input)
 
 
 def load_lexicon(path: str | Path | None) -> Lexicon:
@@ -167,8 +185,9 @@ class Matcher:
     first use, so a lexicon of thousands of entries costs little to load.
     """
 
-    def __init__(self, entries: tuple[Entry, ...]) -> None:
-        speakable = sorted((e for e in entries if e.say), key=lambda e: (-len(e.word), not e.case_sensitive))
+    def __init__(self, entries: tuple[Entry, ...], ipa: bool = False) -> None:
+        speakable = sorted((e for e in entries if e.say or (ipa and e.ipa)),
+                           key=lambda e: (-len(e.word), not e.case_sensitive))
         self.by_first_word: dict[str, list[Entry]] = {}
         self.others: list[Entry] = []
         for entry in speakable:
@@ -223,7 +242,7 @@ def apply_lexicon(lexicon: Lexicon, sentence: str) -> tuple[Piece, ...]:
     for start, end, entry in lexicon.matcher.matches(sentence):
         if start > position:
             pieces.append(Piece(sentence[position:start]))
-        pieces.append(Piece(entry.say, entry, sentence[start:end]))
+        pieces.append(Piece(lexicon.reading(entry), entry, sentence[start:end]))
         position = end
     if position < len(sentence) or not pieces:
         pieces.append(Piece(sentence[position:]))
