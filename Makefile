@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-neural bench-batch bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
+.PHONY: demo test bench bench-neural bench-intelligibility bench-batch bench-batch-neural bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/article-audio render
+	$(BIN)/article-audio render --engine piper -o audio_out/sample_article_piper.mp3
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -27,8 +28,15 @@ bench: $(STAMP)
 bench-neural: $(STAMP)
 	$(BIN)/python benchmarks/neural_render.py
 
+bench-intelligibility: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/intelligibility.py
+
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py
+
+bench-batch-neural: $(STAMP)
+	$(BIN)/python benchmarks/batch_bench.py --engine piper --articles 8
 
 bench-soak: $(STAMP)
 	$(BIN)/python benchmarks/batch_soak.py

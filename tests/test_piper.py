@@ -324,3 +324,28 @@ def test_audition_with_piper_plays_ipa_only_entries(tmp_path, capsys):
     by_word = {entry["word"]: entry for entry in record["entries"]}
     assert code == 0 and by_word["Lwyd"]["override_ipa"] and "lˈʊɨd" in by_word["Lwyd"]["override_ipa"].replace(" ", "")
     assert by_word["Lwyd"]["override_ipa"] != by_word["Lwyd"]["default_ipa"]
+
+
+@pytest.mark.parametrize("rate", [150, 170, 200])
+def test_a_rate_means_the_same_words_per_minute_on_both_engines(rate, piper_engine, espeak_engine):
+    """Over articles of the estimate corpus, within 3% (the calibrated range is 120 to 232 words per minute)."""
+    from pipeline.lexicon.model import EMPTY_LEXICON
+    from pipeline.render import spoken_script
+    from pipeline.stages.article import read_article
+    from pipeline.stages.estimate import _WORD
+    from pipeline.stages.synthesize import clause_pieces
+
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    texts = [s.spoken for name in ("03-weather-brief.md", "05-quarterly-earnings.md")
+             for s in spoken_script(read_article(corpus / name), EMPTY_LEXICON)]
+    words = sum(len(_WORD.findall(text)) for text in texts)
+
+    def words_per_minute(engine, limit: int) -> float:
+        voice = resolve_voice(engine, None)
+        seconds = sum(trim_silence(engine.synthesize(piece, voice, rate)).seconds
+                      for text in texts for piece in clause_pieces(text, limit))
+        return words / seconds * 60
+
+    assert words > 350
+    assert words_per_minute(piper_engine, piper_engine.max_piece_chars) == pytest.approx(
+        words_per_minute(espeak_engine, 300), rel=0.03)
