@@ -70,7 +70,7 @@ def run(input_dir: Path, out_dir: Path, jobs: int, log: Path | None = None, engi
     cache = cache or out_dir.with_name(out_dir.name + "-cache")
     script = (
         "import resource, subprocess, sys, time; start = time.perf_counter(); "
-        f"code = subprocess.call({CLI + [str(input_dir), '--out', str(out_dir), '--jobs', str(jobs), '--engine', engine] + (['--log', str(log)] if log else [])!r}); "
+        f"code = subprocess.call({CLI + [str(input_dir), '--out', str(out_dir), '--jobs', str(jobs), '--engine', engine, '--cache-dir', str(cache)] + (['--log', str(log)] if log else [])!r}); "
         "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
         "print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)"
     )

@@ -39,7 +39,7 @@ def main() -> None:
     engine = get_engine(args.engine)
     settings = RenderSettings(engine=args.engine, format="wav")
     out = scratch_folder("article-audio-estimate-")
-    everything = []
+    everything, lengths = [], []
     for name, paths in SETS.items():
         errors = []
         for path in paths:
@@ -47,10 +47,9 @@ def main() -> None:
             report = render(article, lexicon=EMPTY_LEXICON, settings=settings, out=out / f"{path.stem}.wav",
                             engine=engine).report
             words = sum(len(s["text"].split()) for s in report["sentences"])
-            if not 50 <= words <= 3_200:
-                raise SystemExit(f"{path}: {words} words; the sets are meant to span 50 to 3,000")
             error = report["estimate"]["seconds"] / report["duration_seconds"] - 1
             errors.append(error)
+            lengths.append(words)
             print(f"{name:9} {path.stem:40} {words:5d} words  estimate {report['estimate']['seconds']:7.1f} s  "
                   f"measured {report['duration_seconds']:7.1f} s  error {error:+.1%}")
         everything += errors
@@ -58,6 +57,7 @@ def main() -> None:
         print(f"{name}: {len(errors)} articles, median |error| {statistics.median(absolute):.1%}, "
               f"worst {max(errors, key=abs):+.1%}")
     absolute = [abs(e) for e in everything]
+    print(f"lengths: {min(lengths)} to {max(lengths)} words")
     print(f"all ({args.engine}): {len(everything)} articles, median |error| {statistics.median(absolute):.1%}, "
           f"worst {max(everything, key=abs):+.1%}, within ±5%: {sum(a <= 0.05 for a in absolute)}/{len(absolute)}")
     engine.close()

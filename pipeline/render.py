@@ -119,19 +119,21 @@ def default_output(article: Article, settings: RenderSettings, folder: Path = DE
 
 
 def spoken_script(article: Article, lexicon: Lexicon, settings: RenderSettings = RenderSettings(), *,
-                  notable_only: bool = False, engine_name: str | None = None) -> tuple[ScriptSentence, ...]:
-    """The script as the engine (`engine_name`, else the settings') is given it, refusing an article with
+                  notable_only: bool = False, engine: Engine | None = None) -> tuple[ScriptSentence, ...]:
+    """The script as the engine (`engine`, else the settings' engine) is given it, refusing an article with
     nothing to say (`notable_only`: see build_script)."""
-    lexicon = engine_lexicon(lexicon, engine_name or settings.engine)
+    lexicon = engine_lexicon(lexicon, settings.engine, engine)
     script = build_script(article, lexicon, settings.date_order, notable_only=notable_only)
     if not script:
         raise InputError(f"{article.name}: the article has no words to speak")
     return script
 
 
-def engine_lexicon(lexicon: Lexicon, engine_name: str) -> Lexicon:
-    """The lexicon as an engine reads it: an engine that takes phonemes (Piper) gets each entry's IPA as them."""
-    return lexicon.with_phoneme_input(getattr(engine_class(engine_name), "phoneme_input", None))
+def engine_lexicon(lexicon: Lexicon, engine_name: str, engine: Engine | None = None) -> Lexicon:
+    """The lexicon as an engine (this one, else the one registered under the name) reads it: an engine that takes
+    phonemes (Piper) gets each entry's IPA as them."""
+    reads = getattr(engine if engine is not None else engine_class(engine_name), "phoneme_input", None)
+    return lexicon.with_phoneme_input(reads)
 
 
 def estimate_script(
@@ -203,7 +205,7 @@ def render(
         check_no_other_rendition(out)
     remove_stale_partials(out.parent, out.stem)
     # notable_only: a book's every piece is 40 MB
-    script = spoken_script(article, lexicon, settings, notable_only=True, engine_name=engine.name if engine else None)
+    script = spoken_script(article, lexicon, settings, notable_only=True, engine=engine)
     own_engine = engine is None
     engine = engine or get_engine(settings.engine, voice=settings.voice, threads=threads)
     try:

@@ -567,3 +567,15 @@ def test_config_file_and_option_set_max_minutes(corpus):
     config_file.write_text('input = "in"\nmax_minutes = 0\n')
     with pytest.raises(UsageError, match="max_minutes must be greater than 0"):
         batch_config(build_parser().parse_args(["batch", "--config", str(config_file)]))
+
+
+@pytest.mark.parametrize("engine, changes", [("piper", True), ("espeak", False)])
+def test_an_ipa_only_entry_changes_the_render_key_only_for_an_engine_that_reads_ipa(engine, changes):
+    from pipeline.batch.runner import render_key
+    from pipeline.lexicon.model import parse_lexicon
+
+    article = "LLANDRE, Wales — The Lwyd bridge reopened on Tuesday.".encode()
+    before, after = (parse_lexicon(f'[[entry]]\nword = "Lwyd"\nipa = "{ipa}"\n'.encode()) for ipa in ("lʊɨd", "lʊid"))
+    settings = RenderSettings(engine=engine)
+    keys = {render_key(article, lexicon, settings, "engine 1") for lexicon in (before, after)}
+    assert len(keys) == (2 if changes else 1)

@@ -118,6 +118,13 @@ def test_word_timings_are_kept_with_the_audio(samples, words):
     assert decode_entry(encode_entry(audio)) == audio
 
 
+@pytest.mark.parametrize("word", [WordTiming(-1, 3, 0, 10), WordTiming(0, 3, 0, 2**32)])
+def test_word_timings_the_format_cannot_hold_leave_the_audio_uncached_without_failing(tmp_path, word):
+    cache = AudioCache(tmp_path, 10**8)
+    cache.put(cache.key("x"), Audio(b"\x01\x00" * 10, 22050, (word,)))
+    assert cache.stats.write_errors == 1 and cache.get(cache.key("x")) is None
+
+
 def flip(offset: int):
     def damage(data: bytes) -> bytes:
         changed = bytearray(data)

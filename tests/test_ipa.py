@@ -65,3 +65,25 @@ def test_a_lexicon_read_with_phoneme_input_gives_the_ipa_and_applies_ipa_only_en
     assert [piece.text for piece in read.apply(text)] == ["[[kʊmdˈɛɹwɛn]]", " is on the ", "[[lʊɨd]]", "."]
     assert read.sha256 == lexicon.sha256 and read.with_phoneme_input(phoneme_input) is read
     assert Lexicon((Entry("x", say="ex"),)).reading(Entry("x", say="ex", ipa="ɛks")) == "ex"
+
+
+@pytest.mark.parametrize("ipa, given", [
+    ("/kʊmˈdɛrwɛn/", "[[kʊmdˈɛɹwɛn]]"),  # an editor's slashes
+    ("[ˈkʊm]", "[[kˈʊm]]"),  # or brackets
+    (" . ", ""),  # nothing speakable
+    ("ˈ", ""),
+])
+def test_delimiters_go_and_nothing_speakable_gives_nothing(ipa, given):
+    assert phoneme_input(ipa) == given
+
+
+def test_ipa_with_nothing_speakable_falls_back_to_the_respelling_then_the_word():
+    read = Lexicon((), phoneme_input=phoneme_input)
+    assert read.reading(Entry("Lwyd", say="looid", ipa=" . ")) == "looid"
+    assert read.reading(Entry("Lwyd", ipa="ˈ")) == "Lwyd"
+
+
+def test_article_text_never_passes_for_phonemes():
+    from pipeline.stages.normalize import normalize_text
+
+    assert "[" not in normalize_text("See [[Main Page]] now.") and "]" not in normalize_text("a[[0]]")

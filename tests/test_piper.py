@@ -76,6 +76,35 @@ def test_a_damaged_patched_model_is_made_again(tmp_path, monkeypatch):
     assert path.stat().st_size > 1_000_000
 
 
+def test_a_voice_onnxruntime_cannot_load_is_one_error_after_one_retry(tmp_path, monkeypatch):
+    import onnxruntime
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args[0])
+        raise RuntimeError("opset 99 is not supported")
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
+    engine = piper.PiperEngine(threads=1)
+    with pytest.raises(EngineError, match="onnxruntime could not load the voice .opset 99"):
+        engine.synthesize("Hello.", engine.voice, 170)
+    assert len(attempts) == 2  # the cached patched model, then once more after making it again
+
+
+def test_patching_that_is_interrupted_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(piper.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        piper.aligned_model(piper.bundled_voice_files())
+    assert list((tmp_path / "article-audio" / "piper-voices").iterdir()) == []
+
+
 def test_phonemes_are_the_voices_own_in_espeak_form(piper_engine):
     voice = resolve_voice(piper_engine, None)
     assert piper_engine.phonemes("Hello world", voice) == ("h_ə_l_ˈoʊ w_ˈɜː_l_d",)

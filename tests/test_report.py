@@ -137,7 +137,7 @@ def test_captions_carry_a_timestamp_before_each_timed_word():
     sentence = ScriptSentence(0, text, normalized.spoken, (), word_map=WordMap.of(normalized.spoken, normalized.pieces))
     engine_words = tuple(SpokenWord(word.start(), word.end(), 1000 + 100 * number, 1090 + 100 * number)
                          for number, word in enumerate(re.finditer(r"[^\W_]+", normalized.spoken)))
-    cue = build_vtt((sentence,), (Timing(1000, 3000, engine_words),)).splitlines()[4]
+    cue = build_vtt((sentence,), (Timing.of(1000, 3000, engine_words),)).splitlines()[4]
     assert cue.startswith("Q&amp;A ") and "&lt;now&gt;" in cue and cue.endswith("later.")
     stamps = [int(stamp[-3:]) + 1000 * int(stamp[6:8]) for stamp in re.findall(r"<(\d\d:\d\d:\d\d\.\d{3})>", cue)]
     assert stamps == sorted(set(stamps)) and all(1000 < stamp < 3000 for stamp in stamps)

@@ -56,6 +56,14 @@ def test_word_timings_are_placed_in_the_sentence_and_the_rendition():
     stitcher.silence(1000)
     first = Audio(b"\x10\x00" * RATE, RATE, (WordTiming(0, 3, 0, 11025), WordTiming(4, 9, 11025, 22050)))
     second = Audio(b"\x10\x00" * RATE, RATE, (WordTiming(0, 4, 2205, 22050),))
-    _, timing = stitcher.sentence(SpokenAudio((first, second), (0, 11)), 300)
+    _, timing = stitcher.sentence(SpokenAudio((first, second), ((0, 9), (11, 15))), 300)
     # the second piece starts after the first (1 s) and the clause gap (0.5 s); its text 11 characters in
     assert timing.words == (SpokenWord(0, 3, 1000, 1500), SpokenWord(4, 9, 1500, 2000), SpokenWord(11, 15, 2600, 3500))
+
+
+def test_a_piece_without_word_timings_is_one_word_over_its_own_audio():
+    stitcher = Stitcher(sample_rate=RATE, clause_ms=500)
+    timed = Audio(b"\x10\x00" * RATE, RATE, (WordTiming(0, 3, 0, 22050),))
+    untimed = Audio(b"\x10\x00" * RATE, RATE)
+    _, timing = stitcher.sentence(SpokenAudio((timed, untimed), ((0, 3), (4, 20))), 300)
+    assert timing.words == (SpokenWord(0, 3, 0, 1000), SpokenWord(4, 20, 1500, 2500))

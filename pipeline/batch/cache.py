@@ -121,7 +121,11 @@ class AudioCache:
     def put(self, key: str, audio: Audio) -> None:
         """Store `audio` under `key` atomically, then evict least recently used entries if over `max_bytes`."""
         path = self.path(key)
-        data = encode_entry(audio)
+        try:
+            data = encode_entry(audio)
+        except struct.error:  # a word timing outside 0 .. 2**32 - 1: keep the audio uncached rather than fail
+            self.stats.write_errors += 1
+            return
         if len(data) > self.max_bytes:
             return  # it would only evict everything else and then itself
         temporary = path.parent / f".{key}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
@@ -225,6 +229,7 @@ class CachedEngine:
         self.default_voice: str = engine.default_voice
         self.duration_model: DurationModel = engine.duration_model
         self.max_piece_chars: int | None = getattr(engine, "max_piece_chars", None)
+        self.phoneme_input = getattr(engine, "phoneme_input", None)
         self.synthesized = 0
         self._version: str | None = None
 

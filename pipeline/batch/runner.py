@@ -140,7 +140,9 @@ def output_for(config: BatchConfig, source: Path) -> Path:
 
 
 def render_key(source_bytes: bytes, lexicon: Lexicon, settings: RenderSettings, engine_identity: str) -> str:
-    """What a rendition depends on: the text, the settings, the engine and voice, the lexicon entries that fire."""
+    """What a rendition depends on: the text, the settings, the engine and voice, the lexicon entries that fire
+    (as the engine reads the lexicon: with the neural voice, entries that have only IPA fire too)."""
+    from pipeline.render import engine_lexicon
     from pipeline.stages.article import parse_article
     from pipeline.stages.script import split_blocks
 
@@ -152,6 +154,7 @@ def render_key(source_bytes: bytes, lexicon: Lexicon, settings: RenderSettings, 
     except InputError:
         return digest.hexdigest()  # unreadable articles fail when rendered; the key only has to be stable
     fired = set()
+    lexicon = engine_lexicon(lexicon, settings.engine)
     for block in split_blocks(article):
         for sentence in block:
             fired.update(entry for piece in lexicon.apply(sentence) if (entry := piece.entry) is not None)

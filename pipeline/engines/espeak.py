@@ -57,7 +57,8 @@ _current_settings: list = [None, None]
 #: (character offset, length, sample) of each word espeak-ng has started in the utterance being made; one list
 #: for the process, like the callback that fills it.
 _word_events: list[tuple[int, int, int]] = []
-_listening: list[bool] = [False]
+#: The pyttsx3 driver whose synthesis callback was wrapped (a new driver installs its own callback).
+_listening_to: list[object] = [None]
 
 
 _IPA_WITH_SEPARATOR = (ord("_") << 8) | 0x02
@@ -80,8 +81,8 @@ def text_to_phonemes(text: str) -> tuple[str, ...]:
 
 def _listen_for_words(driver) -> None:
     """Note espeak-ng's word events with their sample positions (pyttsx3's own started-word event carries no
-    audio position), then hand every buffer to pyttsx3's driver as before. Installed once per process."""
-    if _listening[0]:
+    audio position), then hand every buffer to pyttsx3's driver as before. Installed once per driver."""
+    if _listening_to[0] is driver:
         return
     from pyttsx3.drivers import _espeak
 
@@ -98,15 +99,16 @@ def _listen_for_words(driver) -> None:
         return on_synth(wav, numsamples, events)
 
     _espeak.SetSynthCallback(callback)  # pyttsx3's module keeps the ctypes callback alive
-    _listening[0] = True
+    _listening_to[0] = driver
 
 
 def _word_timings(events: list[tuple[int, int, int]], frames: int) -> tuple[WordTiming, ...]:
-    """Each word from its event's sample to the next word's (the last to the end of the audio)."""
-    events = sorted(event for event in events if event[1] > 0)
-    starts = [min(max(0, sample), frames) for _, _, sample in events] + [frames]
+    """Each word from its event's sample to the next word's (the last to the end of the audio), in the order
+    they are heard."""
+    events = sorted((sample, max(0, position), length) for position, length, sample in events if length > 0)
+    starts = [min(max(0, sample), frames) for sample, _, _ in events] + [frames]
     return tuple(WordTiming(position, position + length, starts[number], starts[number + 1])
-                 for number, (position, length, _) in enumerate(events) if starts[number + 1] > starts[number])
+                 for number, (_, position, length) in enumerate(events) if starts[number + 1] > starts[number])
 
 
 class EspeakEngine:

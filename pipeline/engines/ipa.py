@@ -2,8 +2,10 @@
 
 Piper passes phoneme input through one code point at a time, so the IPA is decomposed (NFD) the way piper
 decomposes espeak-ng's own output; symbols espeak-ng's English never writes are replaced by the ones it does
-(the table below); marks with no sound of their own are dropped; and each stress mark moves to just before its
-syllable's vowel, where espeak-ng puts it (IPA puts it before the syllable: "kʊmˈdɛrwɛn" -> "kʊmdˈɛɹwɛn").
+(the table below); marks with no sound of their own, and the slashes or brackets editors write around IPA, are
+dropped; each stress mark moves to just before its syllable's vowel, where espeak-ng puts it (IPA puts it before
+the syllable: "kʊmˈdɛrwɛn" -> "kʊmdˈɛɹwɛn"); and what a voice trained on espeak-ng's symbols has no sound for is
+left out (`lexicon check` names it), since one unknown symbol would cost the whole piece its word timings.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ STRESS_MARKS = frozenset("ˈˌ")
 #: IPA an editor may write, and what espeak-ng's English phonemes (the voice's training data) write for it.
 #: Longest first when applied.
 TO_ESPEAK = {
+    "ɝː": "ɜː",
+    "ɜ˞": "ɜː",
+    "ə˞": "ɚ",
     "t͡ʃ": "tʃ",
     "d͡ʒ": "dʒ",
     "t͡s": "ts",
@@ -31,8 +36,15 @@ TO_ESPEAK = {
     "ᵊ": "ə",
 }
 #: Marks with no sound for the voice: syllable breaks, tie bars, linking, intonation arrows, secondary
-#: articulations espeak-ng's English never writes (the voice never heard them).
-DROPPED = frozenset(".|‖‿͜͡↗↘ʰʷʲˠˤˑ")
+#: articulations espeak-ng's English never writes (the voice never heard them), and the delimiters editors
+#: put around a transcription (/.../, [...], optional sounds in parentheses).
+DROPPED = frozenset(".|‖‿͜͡↗↘ʰʷʲˠˤˑ˞ⁿˡ/[]()")
+#: The phoneme symbols of a Piper voice trained on espeak-ng (every such voice shares piper's default map),
+#: punctuation and digits left out: anything else in a lexicon's IPA is dropped.
+ESPEAK_SYMBOLS = frozenset(
+    "abcdefhijklmnopqrstuvwxyzæçðøħŋœǀǁǂǃɐɑɒɓɔɕɖɗɘəɚɛɜɞɟɠɡɢɣɤɥɦɧɨɪɫɬɭɮɯɰɱɲɳɴɵɶɸɹɺɻɽɾʀʁʂʃʄʈʉʊʋʌʍʎʏʐʑʒʔʕʘʙʛʜʝʟʡʢʰʲˈˌːˑ˞ˤ"
+    "\u0327\u0329\u032a\u032f\u0303βεθχᵻ↓ⱱ"
+)
 
 
 def espeak_style(ipa: str) -> str:
@@ -58,7 +70,8 @@ def espeak_style(ipa: str) -> str:
 
 
 def _stress_before_vowel(word: str) -> str:
-    """Each stress mark moved right, past consonants, to the next vowel (left alone if no vowel follows)."""
+    """Each stress mark moved right, past consonants, to the next vowel (to the end of a word with no vowel
+    after it)."""
     symbols = list(word)
     result: list[str] = []
     pending: list[str] = []
@@ -75,8 +88,10 @@ def _stress_before_vowel(word: str) -> str:
 
 
 def phoneme_input(ipa: str) -> str:
-    """Piper's phoneme input for the IPA: one `[[ ]]` block per word, so a piece is never cut inside one."""
-    return " ".join(f"[[{word}]]" for word in espeak_style(ipa).split())
+    """Piper's phoneme input for the IPA: one `[[ ]]` block per word, so a piece is never cut inside one, with
+    only symbols the voice knows; empty when nothing speakable is left (the lexicon then uses the respelling)."""
+    kept = "".join(symbol for symbol in espeak_style(ipa) if symbol in ESPEAK_SYMBOLS or symbol == " ")
+    return " ".join(f"[[{word}]]" for word in kept.split() if any(symbol not in STRESS_MARKS for symbol in word))
 
 
 def unknown_symbols(phonemes: str, known: frozenset[str] | set[str]) -> str:

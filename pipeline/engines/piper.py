@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,8 @@ PIPER_DURATION_MODEL = DurationModel(
 #: the 600-word benchmark article under 400 MB (160 characters: 398 MB; 300: 560 MB).
 MAX_PIECE_CHARS = 140
 _HASH_CHUNK = 1 << 20
+#: Changes whenever word_timings() would time the same audio differently: cached sentences keep their timings.
+WORD_ALIGNMENT_VERSION = 1
 #: A word of the text as it is lined up with the voice's phonemes ("U.S." and "well-known" are one each; a
 #: lexicon entry's phoneme input, `[[kʊmdˈɛɹwɛn]]`, is one word whose phonemes are written out).
 _TEXT_WORD = re.compile(r"\[\[[^\]]*\]\]|[^\W_]+(?:['’.\-][^\W_]+)*")
@@ -246,7 +249,7 @@ class PiperEngine:
         """piper-tts and onnxruntime versions, the voice's SHA-256 (a different voice is another engine) and a
         digest of the calibration and piece length (changing them changes the audio)."""
         calibration = hashlib.sha256(repr((PIPER_WORDS_PER_MINUTE, ESPEAK_SPOKEN_PER_NOMINAL_WPM, MAX_PIECE_CHARS,
-                                           "unnormalized")).encode()).hexdigest()[:12]
+                                           "unnormalized", WORD_ALIGNMENT_VERSION)).encode()).hexdigest()[:12]
         return (f"piper-tts {_package_version('piper-tts')}; onnxruntime {_package_version('onnxruntime')}; "
                 f"voice {self._files.id} sha256:{self._files.sha256}; calibration {calibration}")
 
@@ -385,7 +388,7 @@ def aligned_model(files: VoiceFiles) -> Path | bytes:
     except UsageError:
         folder = None
     path = folder / f"{files.sha256}.onnx" if folder else None
-    if path is not None and path.is_file():
+    if path is not None and os.path.isfile(path):  # os.path: a folder it may not search is "no", not an error
         return path
     patched = _patched(files.model)
     if patched is None:
@@ -395,13 +398,26 @@ def aligned_model(files: VoiceFiles) -> Path | bytes:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(patched)
+        _remove_stale_temporaries(folder)
+        with open(temporary, "xb") as handle:
+            handle.write(patched)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         return patched
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()  # gone already when it was renamed; a killed writer's is removed by the next
     return path
+
+
+def _remove_stale_temporaries(folder: Path, older_than_seconds: float = 3600) -> None:
+    """Temporary files a killed process left while patching (a live writer's is minutes old at most)."""
+    for leftover in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > older_than_seconds:
+                leftover.unlink()
 
 
 def _patched(model: Path) -> bytes | None:
@@ -421,7 +437,7 @@ def _patched(model: Path) -> bytes | None:
     return proto.SerializeToString()
 
 
-def load_voice(files: VoiceFiles, config: dict, threads: int):
+def load_voice(files: VoiceFiles, config: dict, threads: int, *, retried: bool = False):
     """piper's PiperVoice for the voice files in an onnxruntime session of `threads` threads, built as this engine
     builds it (benchmarks build their floor with it too)."""
     onnxruntime, piper_voice, piper_config = _piper_modules()
@@ -437,9 +453,10 @@ def load_voice(files: VoiceFiles, config: dict, threads: int):
         session = onnxruntime.InferenceSession(model if isinstance(model, bytes) else str(model), options,
                                                providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime's own exception types
-        if isinstance(model, Path) and model != files.model:  # a damaged cached copy: patch it again, once
-            model.unlink(missing_ok=True)
-            return load_voice(files, config, threads)
+        if isinstance(model, Path) and model != files.model and not retried:  # a damaged cached copy: once more
+            with contextlib.suppress(OSError):
+                model.unlink()
+            return load_voice(files, config, threads, retried=True)
         raise EngineError(f"{files.model}: onnxruntime could not load the voice ({error})") from None
     return piper_voice(session=_ShrinkingSession(session, onnxruntime.RunOptions()), config=piper_config.from_dict(config))
 

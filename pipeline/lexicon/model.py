@@ -71,11 +71,13 @@ class Lexicon:
         return apply_lexicon(self, sentence)
 
     def reading(self, entry: Entry) -> str:
-        """What the engine is given for an entry: its IPA as phoneme input where the engine takes it, else
-        the respelling."""
+        """What the engine is given for an entry: its IPA as phoneme input where the engine takes it and the IPA
+        has something speakable, else the respelling, else the written word itself."""
         if self.phoneme_input is not None and entry.ipa:
-            return self.phoneme_input(entry.ipa)
-        return entry.say or ""
+            phonemes = self.phoneme_input(entry.ipa)
+            if phonemes:
+                return phonemes
+        return entry.say or entry.word
 
     def with_phoneme_input(self, phoneme_input: Callable[[str], str] | None) -> Lexicon:
         """The same lexicon read by an engine that takes phonemes this way (None: respellings only)."""

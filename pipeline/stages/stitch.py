@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.engines.base import Audio
@@ -31,11 +33,25 @@ class SpokenWord:
 @dataclass(frozen=True)
 class Timing:
     """Where one sentence's speech starts and ends in the rendition, in milliseconds, and its words' timings
-    when the engine gave them."""
+    when the engine gave them (packed four integers to a word: a book has a hundred thousand words, and the
+    timings are kept until the report is written)."""
 
     start_ms: int
     end_ms: int
-    words: tuple[SpokenWord, ...] = ()
+    packed_words: bytes = b""
+
+    @classmethod
+    def of(cls, start_ms: int, end_ms: int, words: Iterable[SpokenWord] = ()) -> Timing:
+        """A timing with these words."""
+        numbers = array("i", [n for w in words for n in (w.spoken_start, w.spoken_end, w.start_ms, w.end_ms)])
+        return cls(start_ms, end_ms, numbers.tobytes())
+
+    @property
+    def words(self) -> tuple[SpokenWord, ...]:
+        """The words, unpacked."""
+        numbers = array("i")
+        numbers.frombytes(self.packed_words)
+        return tuple(SpokenWord(*numbers[at : at + 4]) for at in range(0, len(numbers), 4))
 
 
 def silence_frames(milliseconds: int, sample_rate: int) -> int:
@@ -78,16 +94,21 @@ class Stitcher:
             joined = joined + gap + segment
         start = self.frames
         self.frames += int(joined.frame_count())
-        timing = Timing(self.to_ms(start), self.to_ms(self.frames), self._words(spoken, start, len(gap.raw_data) // 2))
+        timing = Timing.of(self.to_ms(start), self.to_ms(self.frames), self._words(spoken, start, len(gap.raw_data) // 2))
         return joined.raw_data + self.silence(pause_ms), timing
 
     def _words(self, spoken: SpokenAudio, start: int, gap_frames: int) -> tuple[SpokenWord, ...]:
-        """The pieces' word timings placed in the sentence's spoken text and in the rendition."""
+        """The pieces' word timings placed in the sentence's spoken text and in the rendition; a piece the engine
+        gave no timings for is one word over all its audio, so its words are never timed inside another piece."""
         words = []
         at = start
-        for piece, offset in zip(spoken.pieces, spoken.offsets):
-            words += [SpokenWord(offset + word.text_start, offset + word.text_end, self.to_ms(at + word.start_frame),
-                                 self.to_ms(at + word.end_frame)) for word in piece.words]
+        for piece, (offset, end) in zip(spoken.pieces, spoken.spans):
+            if piece.words:
+                words += [SpokenWord(offset + word.text_start, offset + word.text_end,
+                                     self.to_ms(at + word.start_frame), self.to_ms(at + word.end_frame))
+                          for word in piece.words]
+            elif piece.frames:
+                words.append(SpokenWord(offset, end, self.to_ms(at), self.to_ms(at + piece.frames)))
             at += piece.frames + gap_frames
         return tuple(words)
 

@@ -24,11 +24,11 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
 
 @dataclass(frozen=True)
 class SpokenAudio:
-    """The audio of one sentence: its pieces, each trimmed of engine silence, and where each piece's text starts
-    in the sentence's spoken text (the pieces' word timings count characters from there)."""
+    """The audio of one sentence: its pieces, each trimmed of engine silence, and where each piece's text lies
+    in the sentence's spoken text ([start, end); the pieces' word timings count characters from its start)."""
 
     pieces: tuple[Audio, ...]
-    offsets: tuple[int, ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 def clause_spans(text: str, max_chars: int) -> tuple[tuple[int, int], ...]:
@@ -113,7 +113,7 @@ def synthesize_sentences(
         text = " ".join(text.split())
         spans = clause_spans(text, max_piece_chars)
         pieces = tuple(trim_silence(engine.synthesize(text[start:end], voice, rate)) for start, end in spans)
-        yield SpokenAudio(pieces, tuple(start for start, _ in spans))
+        yield SpokenAudio(pieces, spans)
 
 
 def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:

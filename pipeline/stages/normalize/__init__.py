@@ -32,8 +32,11 @@ _REPEATED_COMMAS = re.compile(r"(?:,\s*){2,}")
 _TERMINAL = re.compile(r"[.!?][\"')\]]*\s*$")
 #: Stands in the prepared text for a span an editor's lexicon entry replaced: no rule matches it.
 LEXICON_MARK = "\ue000"
-#: Characters the engine hears as prosody (a pause, a question), passed through as they are.
+#: Characters the engine hears as prosody (a pause, a question), passed through as they are...
 PUNCTUATION = frozenset(".,;:!?'\"()[]{}-—–/…")
+#: ...except square brackets, said as round ones: "[[" is how a lexicon entry's phonemes reach the neural voice,
+#: and text from the article must never pass for phonemes.
+SPOKEN_PUNCTUATION = {"[": "(", "]": ")"}
 
 
 @dataclass(frozen=True, slots=True)  # a book has hundreds of thousands of them
@@ -156,7 +159,8 @@ def _unclaimed(prepared: Prepared, token: Token) -> SpokenPiece:
     if is_emoji(token.text):
         return _piece(prepared, token.start, token.end, "", "not spoken", "emoji", "emoji")
     if token.text in PUNCTUATION:
-        return _piece(prepared, token.start, token.end, token.text, "punctuation", "punctuation", "punctuation")
+        return _piece(prepared, token.start, token.end, SPOKEN_PUNCTUATION.get(token.text, token.text), "punctuation",
+                      "punctuation", "punctuation")
     return _piece(prepared, token.start, token.end, "", "not spoken", "symbol", "symbol with no reading")
 
 
