@@ -10,7 +10,7 @@ import re
 import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.errors import ExportError, OutputError, UsageError
@@ -62,9 +62,17 @@ class StagedOutputs:
         except OSError as error:
             raise write_error(destination, error) from None
 
-    def stage_text(self, destination: Path, text: str) -> None:
-        """Stage a UTF-8 text file."""
-        self.stage(destination, lambda partial: partial.write_text(text, encoding="utf-8"))
+    def stage_text(self, destination: Path, text: str | Iterable[str]) -> None:
+        """Stage a UTF-8 text file, from a string or written piece by piece (a book's report is large)."""
+        def write(partial: Path) -> None:
+            with open(partial, "w", encoding="utf-8") as handle:
+                if isinstance(text, str):
+                    handle.write(text)
+                else:
+                    for chunk in text:
+                        handle.write(chunk)
+
+        self.stage(destination, write)
 
     def publish(self) -> None:
         """Rename every staged file onto its destination, with SIGINT and SIGTERM held until all are in place."""

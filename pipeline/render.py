@@ -49,7 +49,7 @@ from pipeline.stages.report import (
     build_report,
     build_vtt,
     loudness_summary,
-    report_json,
+    report_chunks,
 )
 from pipeline.stages.script import ScriptSentence, build_script
 from pipeline.stages.spool import PcmSpool, check_free_space
@@ -249,7 +249,7 @@ def render(
             report["chapters"] = chapters_report(chapters)
             report.update(report_extra or {})
             report_path, captions_path = output_paths(out)
-            outputs.stage_text(report_path, report_json(report))
+            outputs.stage_text(report_path, report_chunks(report))
             outputs.stage_text(captions_path, build_vtt(script, produced.timings))
             chapters_path, chapter_track_path = chapter_paths(out)
             if chapters:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline.stages.estimate import Estimate
@@ -125,7 +125,13 @@ def loudness_summary(result: LoudnessResult, passes: int, in_spec: bool = True) 
 
 def report_json(report: dict) -> str:
     """Serialize a report the way it is written to disk."""
-    return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return "".join(report_chunks(report))
+
+
+def report_chunks(report: dict) -> Iterator[str]:
+    """The report's JSON in pieces, for writing without holding it all (a book's words make it large)."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False).iterencode(report)
+    yield "\n"
 
 
 def vtt_timestamp(milliseconds: int) -> str:
