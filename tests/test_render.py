@@ -232,7 +232,7 @@ def test_a_render_that_fails_stops_the_synthesis_thread_before_it_returns(tmp_pa
 
 
 class ShortPieceEngine(ToneEngine):
-    """A tone engine that takes at most 40 characters in one call, as Piper takes at most 140."""
+    """A tone engine that takes at most 40 characters in one call, as Piper takes at most 120."""
 
     max_piece_chars = 40
 

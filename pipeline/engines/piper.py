@@ -26,6 +26,7 @@ from pipeline.engines import ipa
 from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError, UsageError
 from pipeline.files import user_cache_folder
+from pipeline.memory import release_free_memory
 
 # onnxruntime 1.32 keeps a device id and a telemetry database under ~/.cache/Microsoft, writes a session file
 # into the temporary directory, and tries to upload: off unless the user has asked for it (set before import).
@@ -45,25 +46,25 @@ ESPEAK_SPOKEN_PER_NOMINAL_WPM = 1.0934
 #: The bundled voice's words per minute of trimmed speech at each length scale (benchmarks/calibrate_rate.py).
 #: Not proportional to 1 / scale: pauses inside a sentence and the sounds between words stretch less.
 PIPER_WORDS_PER_MINUTE = (
-    (0.7, 254.3),
-    (0.85, 213.3),
-    (1.0, 197.5),
-    (1.15, 184.3),
-    (1.3, 165.6),
-    (1.5, 145.6),
-    (1.7, 130.3),
+    (0.7, 253.8),
+    (0.85, 213.1),
+    (1.0, 197.2),
+    (1.15, 183.7),
+    (1.3, 165.3),
+    (1.5, 145.2),
+    (1.7, 130.2),
 )
 #: Fitted by `benchmarks/calibrate_estimate.py --engine piper` to the bundled voice's real output at 170 words
 #: per minute, on features of its own phonemes, like the espeak-ng engine's model.
 PIPER_DURATION_MODEL = DurationModel(
     reference_rate=170,
-    weights=(("vowels", 0.04306), ("consonants", 0.06712), ("stresses", 0.05950), ("clauses", 0.11149),
-             ("words", 0.04215), ("pieces", -0.05119)),
+    weights=(("vowels", 0.04555), ("consonants", 0.06793), ("stresses", 0.06187), ("clauses", 0.14102),
+             ("words", 0.03572), ("pieces", -0.09764)),
 )
 #: The longest piece of text spoken in one call (split at clauses first): onnxruntime's peak memory follows
-#: the longest piece, about 20 MB a second of speech on top of the 110 MB voice, and this keeps a render of
-#: the 600-word benchmark article under 400 MB (160 characters: 398 MB; 300: 560 MB).
-MAX_PIECE_CHARS = 140
+#: the longest piece, about 20 MB a second of speech on top of the 160 MB voice, and this keeps a render of a
+#: 1,300-word article under 400 MB (140 characters: 385 MiB at the peak, its longest piece 10.7 s of speech).
+MAX_PIECE_CHARS = 120
 _HASH_CHUNK = 1 << 20
 #: Changes whenever word_timings() would time the same audio differently: cached sentences keep their timings.
 WORD_ALIGNMENT_VERSION = 1
@@ -288,9 +289,14 @@ class PiperEngine:
         except Exception as error:  # onnxruntime raises its own exception types
             raise EngineError(f"piper could not speak {text[:60]!r} ({error})") from None
         samples = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        heard = _heard(chunks)
+        del chunks
+        # onnxruntime's work buffers for a long piece stay in the C heap as free pages; handed back now, the next
+        # piece's peak starts from the floor (34 MB less at the peak of a 1,300-word article; a trim takes microseconds).
+        release_free_memory()
         if not samples:
             raise EngineError(f"piper produced no audio for {text[:60]!r}")
-        return Audio(samples, self.sample_rate, word_timings(text, _heard(chunks), self._phonemes_of_word))
+        return Audio(samples, self.sample_rate, word_timings(text, heard, self._phonemes_of_word))
 
     def _phonemes_of_word(self, word: str) -> str:
         """The voice's phonemes for one word said alone (remembered: a news story repeats its words)."""
