@@ -27,6 +27,8 @@ from installed import byte_compile  # noqa: E402
 from scratch import scratch_folder  # noqa: E402
 
 LENGTHS = (26_000, 59_000, 127_000)
+#: Each engine's peak memory target per process (the neural voice's model and inference need more).
+MEMORY_TARGETS_MB = {"espeak": 250, "piper": 400}
 _ROMAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split()
 _PARTS = "ONE TWO THREE FOUR FIVE SIX".split()
 #: Runs the render in this process and reports its own peak RSS and its children's (ffmpeg) on stderr.
@@ -132,7 +134,8 @@ def main() -> int:
         per_thousand.append(seconds / actual * 1000)
         hours = report["duration_seconds"] / 3600
         print(f"{actual:>7} words {hours:5.2f} h audio: {seconds:7.1f} s = {per_thousand[-1]:.2f} s per 1,000 words; "
-              f"peak RSS render {self_kb / 1024:.0f} MB, ffmpeg {children_kb / 1024:.0f} MB (target <= 250 MB); "
+              f"peak RSS render {self_kb / 1024:.0f} MiB, ffmpeg {children_kb / 1024:.0f} MiB (target <= "
+              f"{MEMORY_TARGETS_MB.get(engine, 250)} MB); "
               f"estimate off by {100 * (report['estimate']['seconds'] / report['duration_seconds'] - 1):+.1f}%; "
               f"{report['loudness']['passes']} encodes")
     spread = max(per_thousand) / min(per_thousand) - 1

@@ -87,7 +87,7 @@ def main() -> None:
     words = len(ARTICLE.read_text(encoding="utf-8").split())
     render_median, floor_median = statistics.median(render_times), statistics.median(floor_times)
     print(f"render   {words} words -> mp3 with piper on {threads} threads: median {render_median:.2f} s over "
-          f"{args.repeat} runs; peak RSS {max(peaks) / 1024:.0f} MB (target <= 400 MB)")
+          f"{args.repeat} runs; peak RSS {max(peaks) / 1024:.0f} MiB (target <= 400 MB)")
     print(f"floor    the same PiperVoice speaking the script in one call | ffmpeg mp3: median {floor_median:.2f} s")
     print(f"ratio    render / floor = {render_median / floor_median:.2f} (target <= 1.15)")
 
