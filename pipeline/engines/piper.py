@@ -73,7 +73,6 @@ WORD_ALIGNMENT_VERSION = 1
 _TEXT_WORD = re.compile(r"\[\[[^\]]*\]\]|[^\W_]+(?:['’.\-][^\W_]+)*")
 #: Phoneme symbols that are not sounds of a word: spaces, stress marks, punctuation, sentence start and end.
 _NOT_WORD_SOUNDS = frozenset(" ˈˌ^$_.,;:!?¡¿—–-…\"'()")
-_STRESS = frozenset("ˈˌ")
 #: Punctuation right after a phoneme block: piper phonemizes the text after a block without its leading
 #: punctuation and joins it to the block without a space ("[[x]], Ontario" loses its pause and word break).
 _PUNCTUATION_AFTER_BLOCK = re.compile(r"\]\]([,.;:!?]+)")
@@ -83,7 +82,8 @@ def piper_text(text: str) -> str:
     """The text as piper should get it: punctuation after a phoneme block moved inside it, where piper keeps
     it as a phoneme (a pause); the length, and so every offset, stays the same."""
     return _PUNCTUATION_AFTER_BLOCK.sub(lambda match: match.group(1) + "]]", text)
-_VOWEL_RUN = re.compile(r"[ˈˌ]?[aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻ][aeiouyɑɐɒæɔəɘɚɛɜɝɞɨɪɯɵøœɶʉʊʌʏɤᵻːˑ]*|[ˈˌ]?\S")
+_VOWELS = "".join(sorted(ipa.IPA_VOWELS))
+_VOWEL_RUN = re.compile(rf"[ˈˌ]?[{_VOWELS}][{_VOWELS}ːˑ]*|[ˈˌ]?\S")
 
 
 @dataclass(frozen=True)
@@ -349,7 +349,7 @@ def word_timings(text: str, heard: list[tuple[str, int, int]] | None, phonemes_o
     sounds, spans = [], []
     pending = None  # where a run of stress marks began, which the next sound takes on
     for symbol, start, end in heard:
-        if symbol in _STRESS:
+        if symbol in ipa.STRESS_MARKS:
             pending = start if pending is None else pending
         elif symbol in _NOT_WORD_SOUNDS or symbol.isspace():
             pending = None
