@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-neural bench-intelligibility bench-batch bench-batch-neural bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
+.PHONY: demo test bench bench-neural bench-intelligibility bench-number-clarity bench-batch bench-batch-neural bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench-neural: $(STAMP)
 bench-intelligibility: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/intelligibility.py
+
+bench-number-clarity: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/number_clarity.py
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py

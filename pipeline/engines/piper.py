@@ -8,6 +8,7 @@ starts. One engine speaks with one voice: the bundled `en_US-joe-medium` or any 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -22,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.engines import ipa
+from pipeline.engines import ipa, readings
 from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError, UsageError
 from pipeline.files import user_cache_folder
@@ -250,7 +251,8 @@ class PiperEngine:
         """piper-tts and onnxruntime versions, the voice's SHA-256 (a different voice is another engine) and a
         digest of the calibration and piece length (changing them changes the audio)."""
         calibration = hashlib.sha256(repr((PIPER_WORDS_PER_MINUTE, ESPEAK_SPOKEN_PER_NOMINAL_WPM, MAX_PIECE_CHARS,
-                                           "unnormalized", WORD_ALIGNMENT_VERSION)).encode()).hexdigest()[:12]
+                                           "unnormalized", WORD_ALIGNMENT_VERSION, readings.STRESSED_ON_LAST_SYLLABLE,
+                                           readings.KEEPS_OWN_STRESS_BEFORE)).encode()).hexdigest()[:12]
         return (f"piper-tts {_package_version('piper-tts')}; onnxruntime {_package_version('onnxruntime')}; "
                 f"voice {self._files.id} sha256:{self._files.sha256}; calibration {calibration}")
 
@@ -283,9 +285,9 @@ class PiperEngine:
 
         config = SynthesisConfig(length_scale=scale * self._scale, normalize_audio=False)
         voice_model = self._piper()
-        text = piper_text(text)
+        spoken = readings.respoken(text, self._phonemes_of_word)
         try:
-            chunks = list(voice_model.synthesize(text, config, include_alignments=True))
+            chunks = list(voice_model.synthesize(piper_text(spoken.text), config, include_alignments=True))
         except Exception as error:  # onnxruntime raises its own exception types
             raise EngineError(f"piper could not speak {text[:60]!r} ({error})") from None
         samples = b"".join(chunk.audio_int16_bytes for chunk in chunks)
@@ -296,7 +298,11 @@ class PiperEngine:
         release_free_memory()
         if not samples:
             raise EngineError(f"piper produced no audio for {text[:60]!r}")
-        return Audio(samples, self.sample_rate, word_timings(text, heard, self._phonemes_of_word))
+        timings = word_timings(spoken.text, heard, self._phonemes_of_word)
+        if spoken.replaced:
+            timings = tuple(dataclasses.replace(timing, text_start=start, text_end=end) for timing in timings
+                            for start, end in [spoken.original_span(timing.text_start, timing.text_end)])
+        return Audio(samples, self.sample_rate, timings)
 
     def _phonemes_of_word(self, word: str) -> str:
         """The voice's phonemes for one word said alone (remembered: a news story repeats its words)."""
@@ -312,7 +318,7 @@ class PiperEngine:
     def phonemes(self, text: str, voice: Voice) -> tuple[str, ...]:
         """The voice's own reading of the text (espeak-ng inside piper), one "_"-separated string per sentence."""
         self._check_voice(voice)
-        sentences = self._phonemize(piper_text(text))
+        sentences = self._phonemize(piper_text(readings.respoken(text, self._phonemes_of_word).text))
         return tuple(_grouped(unicodedata.normalize("NFC", "".join(sentence))) for sentence in sentences if sentence)
 
     def _check_voice(self, voice: Voice) -> None:
