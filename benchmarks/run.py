@@ -159,11 +159,26 @@ def bench_suggest() -> None:
     print(f"suggest  1000 articles ({words} words): {seconds:.2f} s, {len(risks)} risky words (target: seconds)")
 
 
+def bench_player_size() -> None:
+    """The player's JavaScript and CSS as a browser downloads them, gzipped (budget: 15 KB)."""
+    import gzip
+
+    from pipeline.publish.page import PLAYER_SCRIPT, PLAYER_STYLE, asset_text
+
+    sizes = {name: len(asset_text(name).encode()) for name in (PLAYER_SCRIPT, PLAYER_STYLE)}
+    packed = {name: len(gzip.compress(asset_text(name).encode(), 9)) for name in sizes}
+    total = sum(packed.values())
+    print(f"player   {PLAYER_SCRIPT} {sizes[PLAYER_SCRIPT] / 1024:.1f} KB ({packed[PLAYER_SCRIPT] / 1024:.1f} KB gzipped) + "
+          f"{PLAYER_STYLE} {sizes[PLAYER_STYLE] / 1024:.1f} KB ({packed[PLAYER_STYLE] / 1024:.1f} KB gzipped) = "
+          f"{total / 1024:.1f} KB gzipped (budget 15 KB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     byte_compile()
+    bench_player_size()
     render_median = bench_render(args.repeat)
     bench_normalization(render_median, args.repeat * 5)
     bench_lexicon(render_median, args.repeat)

@@ -44,10 +44,12 @@ from pipeline.stages.loudness import (
     measure_float32,
     program_frames,
 )
+from pipeline.publish.page import PageOptions, article_page, page_path, remove_own_page
 from pipeline.stages.report import (
     RenderInfo,
     build_report,
     build_vtt,
+    language_tag,
     loudness_summary,
     report_chunks,
 )
@@ -185,6 +187,7 @@ def render(
     progress: Callable[[int, int, float], None] | None = None,
     cache_dir: Path | None = None,
     threads: int | None = None,
+    page: PageOptions | None = None,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
@@ -194,7 +197,8 @@ def render(
     before any synthesis. `progress(done, total, audio_seconds)` is called after each sentence. With
     `cache_dir` each sentence's audio is kept in a sentence cache there and taken from it when it is already
     in it: a render that was killed picks up where it stopped. `threads` is how many threads an engine that can
-    use several (Piper) may take: by default every core this process may run on. With `overlap_encoding` ffmpeg encodes on a second core while
+    use several (Piper) may take: by default every core this process may run on. With `page` the rendition gets
+    `<stem>.html`, the article with the player (pipeline.publish.page). With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, and the engine speaks a few sentences ahead on a thread of its own, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -245,6 +249,8 @@ def render(
                 loudness=loudness_summary(produced.loudness, produced.passes, produced.in_spec),
                 script=script,
                 timings=produced.timings,
+                language=language_tag(voice.languages),
+                notice=settings.notice,
             )
             report["chapters"] = chapters_report(chapters)
             report.update(report_extra or {})
@@ -255,7 +261,11 @@ def render(
             if chapters:
                 outputs.stage_text(chapters_path, chapters_json(chapters))
                 outputs.stage_text(chapter_track_path, chapters_vtt(chapters))
+            if page is not None:
+                outputs.stage_text(page_path(out), article_page(report, out.name, page))
             outputs.publish()
+            if page is None:  # a page of ours from an earlier rendition would play this audio with old timings
+                remove_own_page(page_path(out))
             if not chapters:  # an earlier rendition's chapters would describe audio that is gone
                 chapters_path.unlink(missing_ok=True)
                 chapter_track_path.unlink(missing_ok=True)

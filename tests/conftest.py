@@ -137,3 +137,12 @@ def small_disk(tmp_path):
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+#: Folders of screenshots the browser tests wrote for a person to look at, named at the end of the run.
+SCREENSHOT_FOLDERS: list[Path] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for folder in dict.fromkeys(SCREENSHOT_FOLDERS):
+        terminalreporter.write_line(f"screenshots of the player (1200 and 320 px, light and dark): {folder}")

@@ -579,3 +579,37 @@ def test_an_ipa_only_entry_changes_the_render_key_only_for_an_engine_that_reads_
     settings = RenderSettings(engine=engine)
     keys = {render_key(article, lexicon, settings, "engine 1") for lexicon in (before, after)}
     assert len(keys) == (2 if changes else 1)
+
+
+def test_pages_are_written_kept_current_and_pruned(corpus):
+    from pipeline.batch.publish import MISSING_IMAGE_WARNING
+    from pipeline.publish.site import read_pages_settings
+
+    result = run_batch(config(corpus, pages=True, feedback_url="/feedback", feed_url="https://news.example/audio/"))
+    out = corpus / "out"
+    assert MISSING_IMAGE_WARNING in result.summary()
+    assert {"index.html", "player.js", "player.css", "ferry.html", "local/council.html", "weather.html"} <= set(files(out))
+    council = (out / "local" / "council.html").read_text(encoding="utf-8")
+    assert '<script src="../player.js"></script>' in council and 'feedback="/feedback"' in council
+    assert '"contentUrl":"https://news.example/audio/local/council.wav"' in council
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("<article-audio-player") == 3 and 'href="local/council.html"' in index
+    assert '"sentences"' not in index  # the index's players carry no text: it stays small
+    assert read_pages_settings(out)["feedback_url"] == "/feedback"
+    before = (out / "ferry.html").stat().st_mtime_ns
+    # an ad-hoc run without --pages keeps them current, with the options they were written with
+    (corpus / "in" / "weather.md").write_text("Fog, then a long spell of sun.", encoding="utf-8")
+    result = run_batch(config(corpus, feed_image="https://news.example/audio/cover.png"))
+    assert "warning" not in result.summary()
+    weather = (out / "weather.html").read_text(encoding="utf-8")
+    assert "a long spell of sun" in weather and 'feedback="/feedback"' in weather
+    assert (out / "ferry.html").stat().st_mtime_ns == before  # its report did not change: neither did its page
+    (corpus / "in" / "weather.md").unlink()
+    run_batch(config(corpus, prune=True))
+    assert not (out / "weather.html").exists() and "weather" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_bad_feed_image_is_refused_before_any_work(corpus):
+    with pytest.raises(UsageError, match="feed image"):
+        run_batch(config(corpus, feed_url="https://news.example/audio/", feed_image="cover.png"))
+    assert not (corpus / "out").exists()

@@ -41,14 +41,16 @@ LABEL = re.compile(r"^Estimated (\d+) minutes?$")
 # What each command's help must offer; a command missing here still has its parser's own options checked.
 EXPECTED_OPTIONS = {
     "render": ["ARTICLE", "-o", "--out", "--format", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json",
-               "--force", "--max-minutes", "--cache-dir"],
+               "--force", "--max-minutes", "--cache-dir", "--page", "--notice", "--feedback-url"],
     "split": ["ARTICLE", "--json"],
     "script": ["ARTICLE", "--lexicon", "--json", "--explain", "--flag"],
     "estimate": ["ARTICLE", "--lexicon", "--rate", "--voice", "--engine", "--pause", "--json"],
     "voices": ["--engine", "--json"],
-    "lexicon": ["TOOL", "check", "audition", "suggest", "import", "export"],
+    "lexicon": ["TOOL", "check", "audition", "suggest", "feedback", "import", "export"],
     "batch": ["INPUT_DIR", "-o", "--out", "--lexicon", "--jobs", "--config", "--dry-run", "--log", "--feed", "--prune",
-              "--date-order", "--pause", "--cache-dir", "--max-minutes"],
+              "--date-order", "--pause", "--cache-dir", "--max-minutes", "--pages", "--feedback-url", "--notice",
+              "--feed-image"],
+    "serve": ["DIR", "--port", "--host", "--allow-origin", "--max-feedback-mb"],
 }
 
 

@@ -99,6 +99,7 @@ def test_collect_finds_renditions_newest_first_and_skips_everything_else(out_dir
     assert nested == Rendition(
         title="Summer", file="world news/été.ogg", duration_seconds=65.4, estimate_label="Estimated 1 minute",
         updated="2025-01-03T03:04:05+00:00", source="world news/été.txt", size_bytes=7, mime_type="audio/ogg",
+        captions="world news/été.vtt", chapters=None,
     )
     assert special.title == SPECIAL_TITLE and special.size_bytes == 1234 and special.source == "special.md"
     assert oldest.source == "oldest"  # no source_path: the report's source
@@ -210,3 +211,28 @@ def test_itunes_duration(seconds: float, text: str) -> None:
 def test_updated_is_utc_iso(out_dir: Path) -> None:
     updated = collect_renditions(out_dir)[2].updated
     assert datetime.fromisoformat(updated) == datetime.fromtimestamp(T0, timezone.utc)
+
+
+def test_feed_carries_transcripts_chapters_and_cover_art(out_dir: Path) -> None:
+    from pipeline.batch.publish import PODCAST_NS
+
+    (out_dir / "special.chapters.json").write_text('{"version": "1.2.0", "chapters": []}', encoding="utf-8")
+    image = "https://news.example.com/audio/cover.png"
+    path = write_feed(out_dir, collect_renditions(out_dir), BASE, image=image)
+    channel = ET.parse(path).getroot().find("channel")
+    assert channel.find(f"{{{ITUNES_NS}}}image").get("href") == image
+    items = {item.findtext("title"): item for item in channel.findall("item")}
+    transcript = items[SPECIAL_TITLE].find(f"{{{PODCAST_NS}}}transcript")
+    assert transcript.attrib == {"url": BASE + "special.vtt", "type": "text/vtt", "language": "en-us"}
+    chapters = items[SPECIAL_TITLE].find(f"{{{PODCAST_NS}}}chapters")
+    assert chapters.attrib == {"url": BASE + "special.chapters.json", "type": "application/json+chapters"}
+    assert items["Council meets"].find(f"{{{PODCAST_NS}}}chapters") is None  # no chapters, no element
+    assert 'xmlns:podcast="https://podcastindex.org/namespace/1.0"' in path.read_text(encoding="utf-8")
+    parsed = feedparser().parse(path.read_bytes())
+    assert parsed.bozo is False and parsed.feed.image.href == image
+
+
+@pytest.mark.parametrize("image", ["cover.png", "ftp://x.com/a.png", "https://x.com/my cover.png"])
+def test_feed_refuses_a_bad_image_address(tmp_path: Path, image: str) -> None:
+    with pytest.raises(UsageError, match="feed image"):
+        write_feed(tmp_path, [], BASE, image=image)

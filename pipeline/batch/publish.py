@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -21,6 +22,8 @@ from pipeline.settings import FORMATS, RenderSettings
 INDEX_NAME = "index.json"
 FEED_NAME = "feed.xml"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+MISSING_IMAGE_WARNING = "the feed has no cover art (itunes:image), which Apple Podcasts requires; set feed_image"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DEFAULT_FEED_DESCRIPTION = "News articles read aloud by a text-to-speech engine."
 #: Larger `*.json` files are not reports (a report is a few hundred KiB at most) and are not read.
@@ -30,6 +33,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 ET.register_namespace("itunes", ITUNES_NS)
 ET.register_namespace("atom", ATOM_NS)
+ET.register_namespace("podcast", PODCAST_NS)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Rendition:
     source: str  # the article's path relative to the input folder (or the report's source name)
     size_bytes: int
     mime_type: str
+    captions: str | None = None  # the WebVTT captions beside the audio, relative like `file`
+    chapters: str | None = None  # the Podcasting 2.0 JSON chapters, when the rendition has chapters
 
 
 def collect_renditions(out_dir: Path) -> list[Rendition]:
@@ -90,6 +96,7 @@ def _read_rendition(out_dir: Path, report_path: Path) -> tuple[int, Rendition] |
     label = estimate.get("label") if isinstance(estimate, dict) else None
     source = next((_text(report.get(key)) for key in ("source_path", "source") if _text(report.get(key))), audio.stem)
     updated = datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(timespec="seconds")
+    captions, chapters = audio.with_suffix(".vtt"), audio.with_suffix(".chapters.json")
     rendition = Rendition(
         title=_text(report.get("title")) or source,
         file=audio.relative_to(out_dir).as_posix(),
@@ -99,6 +106,8 @@ def _read_rendition(out_dir: Path, report_path: Path) -> tuple[int, Rendition] |
         source=source,
         size_bytes=stat.st_size,
         mime_type=FORMATS[audio.suffix.lower().lstrip(".")],
+        captions=captions.relative_to(out_dir).as_posix() if captions.is_file() else None,
+        chapters=chapters.relative_to(out_dir).as_posix() if chapters.is_file() else None,
     )
     return stat.st_mtime_ns, rendition
 
@@ -137,11 +146,11 @@ def write_index(out_dir: Path, renditions: list[Rendition]) -> Path:
     except (OSError, ValueError, AttributeError):
         pass  # missing or damaged: written anew
     index = {"generated": _now().isoformat(), "renditions": listed}
-    _write_if_changed(path, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    write_if_changed(path, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     return path
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str) -> bool:
     """Write a text file atomically unless it already holds exactly this text; whether it was written."""
     try:
         if path.read_text(encoding="utf-8") == text:
@@ -198,19 +207,42 @@ def write_feed(
     description: str = DEFAULT_FEED_DESCRIPTION,
     language: str = "en-us",
     author: str = "article-audio",
+    image: str | None = None,
 ) -> Path:
-    """Write `feed.xml`, a podcast RSS 2.0 feed (iTunes namespace) of the renditions, atomically, unless only
-    its build date would change; return its path."""
+    """Write `feed.xml`, a podcast RSS 2.0 feed (iTunes and Podcasting 2.0 namespaces: each episode's transcript
+    and chapters) of the renditions, atomically, unless only its build date would change; return its path.
+    `image` is the show's cover art (itunes:image), an absolute http(s) address."""
     base = check_url_base(url_base)
+    if image is not None:
+        check_image_url(image)
     path = Path(out_dir) / FEED_NAME
+    channel = _Channel(base, title, description, language, author, image)
     previous = _read_feed(path)
     if previous is not None:
-        unchanged = _feed_xml(renditions, base, title, description, language, author, previous.built)
+        unchanged = _feed_xml(renditions, channel, previous.built)
         if previous.text == unchanged:
             return path
-    _write_if_changed(path, _feed_xml(renditions, base, title, description, language, author,
-                                      format_datetime(_now(), usegmt=True)))
+    write_if_changed(path, _feed_xml(renditions, channel, format_datetime(_now(), usegmt=True)))
     return path
+
+
+def check_image_url(url: str) -> str:
+    """The feed's cover art address: an absolute http(s) URL of a JPEG or PNG."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(char.isspace() for char in url):
+        raise UsageError(f"feed image {url!r} is not usable; give the absolute http:// or https:// address of a "
+                         "square JPEG or PNG (Apple asks for 1400 to 3000 pixels a side)")
+    return url
+
+
+@dataclass(frozen=True)
+class _Channel:
+    base: str
+    title: str
+    description: str
+    language: str
+    author: str
+    image: str | None
 
 
 @dataclass(frozen=True)
@@ -221,6 +253,7 @@ class PublishedFeed:
     built: str  # its lastBuildDate
     url_base: str  # where it says it is served from
     title: str
+    image: str | None = None  # its itunes:image
 
 
 def _read_feed(path: Path) -> PublishedFeed | None:
@@ -236,35 +269,41 @@ def _read_feed(path: Path) -> PublishedFeed | None:
     href = link.get("href", "") if link is not None else ""
     if not href.endswith("/" + FEED_NAME):
         return None
+    image = channel.find(f"{{{ITUNES_NS}}}image")
     return PublishedFeed(text, channel.findtext("lastBuildDate", ""), href[: -len(FEED_NAME)],
-                         channel.findtext("title", ""))
+                         channel.findtext("title", ""), image.get("href") if image is not None else None)
 
 
-def refresh_feed(out_dir: Path, renditions: list[Rendition]) -> Path | None:
-    """Bring a feed published by an earlier run up to date (same address and title), so a run without --feed
-    never leaves one listing files that have changed or gone; None when there is no feed to refresh."""
+def refresh_feed(out_dir: Path, renditions: list[Rendition], image: str | None = None) -> PublishedFeed | None:
+    """Bring a feed published by an earlier run up to date (same address and title; the same image unless
+    another is given), so a run without --feed never leaves one listing files that have changed or gone; the
+    feed as it is now, or None when there is no feed to refresh."""
     previous = _read_feed(Path(out_dir) / FEED_NAME)
     if previous is None:
         return None
-    return write_feed(out_dir, renditions, previous.url_base, title=previous.title)
+    image = image or previous.image
+    write_feed(out_dir, renditions, previous.url_base, title=previous.title, image=image)
+    return dataclasses.replace(previous, image=image)
 
 
-def _feed_xml(renditions: list[Rendition], base: str, title: str, description: str, language: str, author: str,
-              built: str) -> str:
+def _feed_xml(renditions: list[Rendition], show: _Channel, built: str) -> str:
     """The feed's XML text, built at `built` (an RFC 2822 date)."""
+    base = show.base
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    _add(channel, "title", title)
+    _add(channel, "title", show.title)
     _add(channel, "link", f"{base}/")
-    _add(channel, "description", description)
-    _add(channel, "language", language)
+    _add(channel, "description", show.description)
+    _add(channel, "language", show.language)
     _add(channel, "lastBuildDate", built)
     self_link = {"href": file_url(base, FEED_NAME), "rel": "self", "type": "application/rss+xml"}
     ET.SubElement(channel, f"{{{ATOM_NS}}}link", self_link)
-    _add(channel, f"{{{ITUNES_NS}}}author", author)
-    _add(channel, f"{{{ITUNES_NS}}}summary", description)
+    _add(channel, f"{{{ITUNES_NS}}}author", show.author)
+    _add(channel, f"{{{ITUNES_NS}}}summary", show.description)
     _add(channel, f"{{{ITUNES_NS}}}explicit", "false")
     ET.SubElement(channel, f"{{{ITUNES_NS}}}category", {"text": "News"})
+    if show.image:
+        ET.SubElement(channel, f"{{{ITUNES_NS}}}image", {"href": show.image})
     for rendition in renditions:
         url = file_url(base, rendition.file)
         summary = _summary(rendition)
@@ -278,6 +317,12 @@ def _feed_xml(renditions: list[Rendition], base: str, title: str, description: s
         _add(item, f"{{{ITUNES_NS}}}duration", itunes_duration(rendition.duration_seconds))
         _add(item, f"{{{ITUNES_NS}}}summary", summary)
         _add(item, f"{{{ITUNES_NS}}}explicit", "false")
+        if rendition.captions:
+            ET.SubElement(item, f"{{{PODCAST_NS}}}transcript",
+                          {"url": file_url(base, rendition.captions), "type": "text/vtt", "language": show.language})
+        if rendition.chapters:
+            ET.SubElement(item, f"{{{PODCAST_NS}}}chapters",
+                          {"url": file_url(base, rendition.chapters), "type": "application/json+chapters"})
     ET.indent(rss)
     return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(rss, encoding="unicode") + "\n"
 

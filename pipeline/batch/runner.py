@@ -26,6 +26,7 @@ from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES
 from pipeline.errors import ArticleAudioError, InputError, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder, user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
+from pipeline.publish.page import page_path, remove_own_page
 from pipeline.settings import RenderSettings
 from pipeline.stages.article import parse_article
 
@@ -60,6 +61,12 @@ class BatchConfig:
     prune: bool = False
     feed_url: str | None = None
     feed_title: str = "Audio articles"
+    #: The feed's cover art (itunes:image): an http(s) address of a square JPEG or PNG; Apple requires one.
+    feed_image: str | None = None
+    #: Write `<stem>.html` for every rendition and `index.html` listing them, each with the player.
+    pages: bool = False
+    #: Where the pages' players POST listeners' mispronunciation reports (None: listeners copy or download them).
+    feedback_url: str | None = None
     #: Render in this process instead of in worker processes (jobs must be 1): for embedding the batch where an
     #: engine is registered at run time, and for tests. A crash in the engine then ends the whole batch.
     in_process: bool = False
@@ -110,6 +117,7 @@ class BatchResult:
     outcomes: tuple[Outcome, ...]
     seconds: float
     pruned: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def count(self, status: str) -> int:
         """How many articles ended with this status."""
@@ -118,7 +126,8 @@ class BatchResult:
     def summary(self) -> str:
         """The one line a cron mail shows."""
         return (f"rendered {self.count('rendered')}, skipped {self.count('skipped')}, failed {self.count('failed')}"
-                + (f", pruned {len(self.pruned)}" if self.pruned else "") + f" in {self.seconds:.1f} s")
+                + (f", pruned {len(self.pruned)}" if self.pruned else "") + f" in {self.seconds:.1f} s"
+                + "".join(f"; warning: {warning}" for warning in self.warnings))
 
 
 def discover(input_dir: Path) -> list[Path]:
@@ -323,6 +332,12 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         raise UsageError("--jobs must be at least 1")
     if config.in_process and config.jobs != 1:
         raise UsageError("an in-process batch renders one article at a time; give jobs = 1")
+    from pipeline.batch.publish import check_image_url, check_url_base
+
+    if config.feed_url:  # before any work: a mistyped address must not wait for the last article to be refused
+        check_url_base(config.feed_url)
+    if config.feed_image:
+        check_image_url(config.feed_image)
     config.cache_folder  # noqa: B018 - found here, so a missing home directory is one line, not dying workers
     started = time.perf_counter()
     lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
@@ -345,8 +360,8 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         finally:
             remove_partials(config.out_dir)
         pruned = prune(config, jobs) if config.prune else ()
-        _publish(config)
-    return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned)
+        warnings = _publish(config)
+    return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned, warnings)
 
 
 def _survey(config: BatchConfig, lexicon: Lexicon) -> tuple[list[Job], list[Job], list[Outcome]]:
@@ -475,21 +490,33 @@ def prune(config: BatchConfig, jobs: list[Job]) -> tuple[str, ...]:
             for path in (audio, audio.with_suffix(".json"), audio.with_suffix(".vtt"),
                          audio.with_suffix(".chapters.json"), audio.with_suffix(".chapters.vtt")):
                 path.unlink(missing_ok=True)
+            remove_own_page(page_path(audio))
             removed.append(rendition.file)
     return tuple(removed)
 
 
-def _publish(config: BatchConfig) -> None:
+def _publish(config: BatchConfig) -> tuple[str, ...]:
+    """The index, the feed and the pages, from the reports in the output folder; any warnings for the summary."""
     from pipeline.batch.publish import (
+        MISSING_IMAGE_WARNING,
         collect_renditions,
         refresh_feed,
         write_feed,
         write_index,
     )
+    from pipeline.publish.site import PageOptions, refresh_pages, write_pages
 
     renditions = collect_renditions(config.out_dir)
     write_index(config.out_dir, renditions)
-    if config.feed_url:
-        write_feed(config.out_dir, renditions, config.feed_url, title=config.feed_title)
+    if config.pages:
+        write_pages(config.out_dir, renditions, PageOptions(feedback_url=config.feedback_url, url_base=config.feed_url),
+                    title=config.feed_title)
     else:
-        refresh_feed(config.out_dir, renditions)
+        refresh_pages(config.out_dir, renditions)
+    if config.feed_url:
+        write_feed(config.out_dir, renditions, config.feed_url, title=config.feed_title, image=config.feed_image)
+        has_feed, has_image = True, bool(config.feed_image)
+    else:
+        previous = refresh_feed(config.out_dir, renditions, image=config.feed_image)
+        has_feed, has_image = previous is not None, previous is not None and bool(previous.image)
+    return (MISSING_IMAGE_WARNING,) if has_feed and not has_image else ()

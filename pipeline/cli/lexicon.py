@@ -21,8 +21,8 @@ def _add_corpus(parser: argparse.ArgumentParser, required: bool) -> None:
 
 
 def add_lexicon_commands(commands, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Add `lexicon check|audition|suggest|import|export` to the command line."""
-    lexicon = commands.add_parser("lexicon", help="review pronunciation lexicons: check, audition, suggest, import, export",
+    """Add `lexicon check|audition|suggest|feedback|import|export` to the command line."""
+    lexicon = commands.add_parser("lexicon", help="review pronunciation lexicons: check, audition, suggest, feedback, import, export",
                                   description="Tools for editors who keep a pronunciation lexicon.")
     tools = lexicon.add_subparsers(dest="lexicon_command", metavar="TOOL", parser_class=parser_class,
                                    help="the lexicon tool to run")
@@ -55,6 +55,18 @@ def add_lexicon_commands(commands, parser_class: type[argparse.ArgumentParser]) 
     suggest.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most frequent (0: all)")
     suggest.add_argument("--engine", default="espeak", help="engine whose guessed IPA is shown")
     suggest.add_argument("--json", action="store_true", help="print JSON instead of TSV")
+
+    feedback = tools.add_parser("feedback", help="rank the words listeners reported as mispronounced",
+                                description="Read listeners' reports (feedback.jsonl, as `serve` writes it, or "
+                                            "downloaded reports, one JSON object per line) and rank the words to "
+                                            "fix: how many reports, which articles, the current reading and a "
+                                            "sentence.")
+    feedback.add_argument("reports", metavar="REPORTS", nargs="+", help="JSON-lines files of reports")
+    feedback.add_argument("--lexicon", metavar="LEXICON", help="the lexicon to read entries from (and --add-stubs to)")
+    feedback.add_argument("--add-stubs", action="store_true", help="append commented stub entries to --lexicon")
+    feedback.add_argument("--engine", help="engine whose reading is shown (default: the one most reports name)")
+    feedback.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most reported (0: all)")
+    feedback.add_argument("--json", action="store_true", help="print JSON instead of TSV")
 
     importer = tools.add_parser("import", help="convert a PLS, CSV or TOML lexicon into a TOML lexicon",
                                 description="Import FILE (W3C PLS 1.0 .pls/.xml, .csv or .toml) into LEXICON (.toml).")
@@ -157,6 +169,60 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lexicon_feedback(args: argparse.Namespace) -> int:
+    """Rank listeners' mispronunciation reports into words to fix."""
+    from collections import Counter
+
+    from pipeline.lexicon.suggest import Risk, add_stubs
+    from pipeline.publish.feedback import rank_complaints, read_records
+
+    if args.add_stubs and not args.lexicon:
+        raise UsageError("--add-stubs needs --lexicon FILE to append the stubs to")
+    if args.lexicon and not Path(args.lexicon).exists() and not args.add_stubs:
+        raise UsageError(f"{args.lexicon}: no such file; check the path")
+    lexicon = load_lexicon(args.lexicon) if args.lexicon and Path(args.lexicon).exists() else EMPTY_LEXICON
+    records, bad = [], 0
+    for name in args.reports:
+        try:
+            with open(name, encoding="utf-8", errors="replace") as file:
+                found, skipped = read_records(file)
+        except OSError as error:
+            raise UsageError(f"{name}: cannot be read ({error.strerror}); give a JSON-lines file of reports") from None
+        records += found
+        bad += skipped
+    if bad:
+        print(f"article-audio: warning: skipped {plural(bad, 'line')} that {'is' if bad == 1 else 'are'} not a mispronunciation report",
+              file=sys.stderr)
+    complaints = rank_complaints(records)
+    complaints = complaints[: args.limit] if args.limit > 0 else complaints
+    engine_name = args.engine or (Counter(r["engine"] for r in records).most_common(1)[0][0] if records else "espeak")
+    engine, ipa = _phonemizer(engine_name)
+    rows = []
+    try:
+        for complaint in complaints:
+            entry = next((piece.entry for piece in lexicon.apply(complaint.word) if piece.entry), None) if complaint.word else None
+            reading = (f"lexicon: {entry.say or ''}{' /' + entry.ipa + '/' if entry.ipa else ''}".strip() if entry else
+                       f"{engine_name}: /{ipa(complaint.word)}/" if complaint.word and ipa else "")
+            rows.append({"word": complaint.word, "reports": complaint.reports, "articles": sorted(complaint.articles),
+                         "reading": reading, "context": complaint.context, "notes": complaint.notes})
+    finally:
+        engine.close()
+    if args.add_stubs:
+        risks = [Risk(row["word"], row["reports"], "listener reports", "", row["context"]) for row in rows
+                 if row["word"] and not row["reading"].startswith("lexicon:")]
+        added = add_stubs(Path(args.lexicon), risks, lexicon)
+        print(f"{args.lexicon}: added {plural(added, 'stub')}" if added else
+              f"{args.lexicon}: no stubs added; every reported word already has an entry or a stub", file=sys.stderr)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        print("reports\tword\tarticles\treading\tcontext\tnotes")
+        for row in rows:
+            print(f"{row['reports']}\t{row['word'] or '(no word selected)'}\t{', '.join(row['articles'])}\t"
+                  f"{row['reading']}\t{row['context']}\t{' | '.join(row['notes'])}")
+    return 0
+
+
 def cmd_lexicon_audition(args: argparse.Namespace) -> int:
     """Write the audition page."""
     from pipeline.engines import resolve_voice
@@ -199,6 +265,7 @@ def cmd_lexicon_export(args: argparse.Namespace) -> int:
 
 
 LEXICON_COMMANDS = {"check": cmd_lexicon_check, "audition": cmd_lexicon_audition, "suggest": cmd_lexicon_suggest,
+                    "feedback": cmd_lexicon_feedback,
                     "import": cmd_lexicon_import, "export": cmd_lexicon_export}
 
 

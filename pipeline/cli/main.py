@@ -11,6 +11,7 @@ from pipeline import __version__
 from pipeline.cli.batch import add_batch_command, cmd_batch
 from pipeline.cli.lexicon import add_lexicon_commands, cmd_lexicon
 from pipeline.cli.render import RENDER_COMMANDS, add_render_commands
+from pipeline.cli.serve import add_serve_command, cmd_serve
 from pipeline.errors import ArticleAudioError, UsageError
 from pipeline.memory import tune_allocator
 
@@ -34,10 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_commands(commands)
     add_lexicon_commands(commands, _Parser)
     add_batch_command(commands, _Parser)
+    add_serve_command(commands, _Parser)
     return parser
 
 
-COMMANDS = {**RENDER_COMMANDS, "lexicon": cmd_lexicon, "batch": cmd_batch}
+COMMANDS = {**RENDER_COMMANDS, "lexicon": cmd_lexicon, "batch": cmd_batch, "serve": cmd_serve}
 
 
 def _terminate(signum, frame) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from pipeline.errors import UsageError
 from pipeline.settings import DATE_ORDERS, DEFAULT_PAUSES_MS, Pauses
@@ -55,3 +56,32 @@ def positive_int(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give a whole number greater than 0")
     return int(text)
+
+
+def add_feedback_option(parser: argparse.ArgumentParser) -> None:
+    """--feedback-url: where the player sends listeners' mispronunciation reports."""
+    parser.add_argument("--feedback-url", metavar="URL",
+                        help="where the page's player POSTs listeners' mispronunciation reports (an http(s) address, "
+                             "or a path such as /feedback for `article-audio serve`); default: none, listeners copy "
+                             "or download the report instead")
+
+
+def check_feedback_url(url: str | None) -> str | None:
+    """A feedback endpoint a page may POST to: an http(s) address or a path on the page's own server."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if (not url or any(char.isspace() or char in "\"'<>\\" for char in url)
+            or (parts.scheme and (parts.scheme.lower() not in ("http", "https") or not parts.netloc))
+            or (not parts.scheme and url.startswith("//"))):
+        raise UsageError(f"feedback URL {url!r} is not usable; give an http:// or https:// address, or a path on the "
+                         "same server such as /feedback")
+    return url
+
+
+def check_notice(text: str) -> str:
+    """The player's notice: one line of plain text."""
+    notice = " ".join(text.split())
+    if not notice or len(notice) > 500:
+        raise UsageError("the notice must be one line of text, at most 500 characters")
+    return notice

@@ -50,6 +50,8 @@ def build_report(
     loudness: dict[str, float | bool | int | None],
     script: Sequence[ScriptSentence],
     timings: Sequence[Timing],
+    language: str = "en",
+    notice: str | None = None,
 ) -> dict:
     """The report as a JSON-ready dict."""
     return {
@@ -58,6 +60,8 @@ def build_report(
         "input_sha256": input_sha256,
         "title": title,
         "output": output,
+        "language": language,
+        "notice": notice,
         "settings": asdict(info),
         "estimate": {"seconds": estimate.seconds, "label": estimate.label},
         "text_sha256": text_sha256(sentence.text for sentence in script),
@@ -66,6 +70,7 @@ def build_report(
         "sentences": [
             {
                 "paragraph": sentence.paragraph,
+                "kind": sentence_kind(sentence),
                 "text": sentence.text,
                 "spoken": sentence.spoken,
                 "start_ms": timing.start_ms,
@@ -78,6 +83,19 @@ def build_report(
             for sentence, timing in zip(script, timings, strict=True)
         ],
     }
+
+
+def sentence_kind(sentence: ScriptSentence) -> str:
+    """What a sentence is on the page: the headline ("title"), a heading that starts a chapter ("heading"), or
+    running text ("text")."""
+    return "title" if sentence.is_title else "heading" if sentence.starts_chapter else "text"
+
+
+def language_tag(languages: Sequence[str]) -> str:
+    """A voice's first language as a BCP 47 tag ("en-us" is "en-US"); "en" when it names none."""
+    first = next((language for language in languages if language), "en")
+    parts = first.replace("_", "-").split("-")
+    return "-".join([parts[0].lower()] + [part.upper() if len(part) == 2 else part for part in parts[1:]])
 
 
 def sentence_words(sentence: ScriptSentence, timing: Timing) -> tuple[TimedWord, ...]:
