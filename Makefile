@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/article-audio render
-	$(BIN)/article-audio render --engine piper -o audio_out/sample_article_piper.mp3
+	$(BIN)/article-audio render --page
+	$(BIN)/article-audio render --page --engine piper -o audio_out/sample_article_piper.mp3
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -62,8 +62,9 @@ wheel-check: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet --no-deps -w $(WHEEL_CHECK)/dist .
 	$(PYTHON) -m venv $(WHEEL_CHECK)/venv
 	$(WHEEL_CHECK)/venv/bin/python -m pip install --quiet $(WHEEL_CHECK)/dist/*.whl
-	cd $(WHEEL_CHECK) && venv/bin/article-audio render -o out/ && venv/bin/article-audio render --format ogg -o out/ogg/
+	cd $(WHEEL_CHECK) && venv/bin/article-audio render --page -o out/ && venv/bin/article-audio render --format ogg -o out/ogg/
 	test -s $(WHEEL_CHECK)/out/sample_article.mp3 && test -s $(WHEEL_CHECK)/out/sample_article.vtt && test -s $(WHEEL_CHECK)/out/ogg/sample_article.ogg
+	grep -q "customElements.define" $(WHEEL_CHECK)/out/sample_article.html  # the player's files are in the wheel
 	@echo "wheel-check: the installed wheel rendered the sample"
 
 clean:

@@ -20,6 +20,7 @@ from pipeline.memory import release_free_memory
 from pipeline.settings import (
     CODEC_ALLOWANCES,
     DATE_ORDERS,
+    DEFAULT_NOTICE,
     DEFAULT_BITRATES,
     DELIVERY_TOLERANCE_LU,
     FORMATS,
@@ -188,6 +189,7 @@ def render(
     cache_dir: Path | None = None,
     threads: int | None = None,
     page: PageOptions | None = None,
+    notice: str = DEFAULT_NOTICE,
 ) -> RenderResult:
     """Render an article: split, lexicon, normalize, synthesize, stitch, level loudness, encode, report.
 
@@ -198,7 +200,8 @@ def render(
     `cache_dir` each sentence's audio is kept in a sentence cache there and taken from it when it is already
     in it: a render that was killed picks up where it stopped. `threads` is how many threads an engine that can
     use several (Piper) may take: by default every core this process may run on. With `page` the rendition gets
-    `<stem>.html`, the article with the player (pipeline.publish.page). With `overlap_encoding` ffmpeg encodes on a second core while
+    `<stem>.html`, the article with the player (pipeline.publish.page); `notice` is what the player says about the
+    audio (the report's `notice`; not part of the sound, so not of a batch's render key). With `overlap_encoding` ffmpeg encodes on a second core while
     synthesis goes on, and the engine speaks a few sentences ahead on a thread of its own, so one render finishes sooner. Without it the whole program is measured, leveled and then encoded once on this core alone: one
     render takes a core, so a batch's --jobs N keeps N cores busy rather than 1.5 N fighting over them.
     """
@@ -250,7 +253,7 @@ def render(
                 script=script,
                 timings=produced.timings,
                 language=language_tag(voice.languages),
-                notice=settings.notice,
+                notice=notice,
             )
             report["chapters"] = chapters_report(chapters)
             report.update(report_extra or {})

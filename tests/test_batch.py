@@ -613,3 +613,16 @@ def test_a_bad_feed_image_is_refused_before_any_work(corpus):
     with pytest.raises(UsageError, match="feed image"):
         run_batch(config(corpus, feed_url="https://news.example/audio/", feed_image="cover.png"))
     assert not (corpus / "out").exists()
+
+
+def test_a_new_notice_rewrites_reports_and_pages_but_never_the_audio(corpus):
+    run_batch(config(corpus, pages=True))
+    out = corpus / "out"
+    audio = {path: path.read_bytes() for path in out.rglob("*.wav")}
+    result = run_batch(config(corpus, notice="Read by a synthetic voice; tell us about mistakes."))
+    assert set(statuses(result).values()) == {"skipped"}
+    assert {path: path.read_bytes() for path in out.rglob("*.wav")} == audio
+    for name in ("ferry", "local/council", "weather"):
+        report = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        assert report["notice"] == "Read by a synthetic voice; tell us about mistakes."
+        assert "Read by a synthetic voice; tell us about mistakes." in (out / f"{name}.html").read_text(encoding="utf-8")

@@ -27,9 +27,10 @@ def reports(*records: dict) -> str:
 def test_reports_are_ranked_by_word_then_by_articles():
     complaints = rank_complaints([
         record(word="Tullagh", article="ferry"), record(word="tullagh.", article="council"),
-        record(word="Everell", article="ferry"), record(word="Everell", article="ferry"), record(word="Everell", article="ferry"),
-        record(word=None, sentence="Fares  stay the same."), record(word="", sentence="Fares stay the same."),
+        *(record(word="Everell", article="ferry", time_ms=1000 + at) for at in range(3)),
+        record(word=None, sentence="Fares  stay the same."), record(word="", sentence="Fares stay the same.", time_ms=9),
         record(word="Tullagh", article="ferry", note="tull-ah, not tull-ag"),
+        record(word="Tullagh", article="ferry", note="tull-ah, not tull-ag"),  # sent twice: counted once
     ])
     assert [(c.word, c.reports, sorted(c.articles)) for c in complaints] == [
         ("Tullagh", 3, ["council", "ferry"]),  # case and punctuation do not split a word; heard in more articles

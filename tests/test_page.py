@@ -92,13 +92,19 @@ def test_the_page_marks_each_paragraph_read_and_the_player_finds_the_same_senten
     page = page_path(out).read_text(encoding="utf-8")
     found = parsed(page)
     assert [tag for tag, _ in found.marked] == ["h1", "p", "h2", "p"]
-    # the staleness rule: the page's marked text, cut at the report's sentences, hashes to text_sha256
-    sentences = [" ".join(s["text"].split()) for s in report["sentences"]]
-    by_paragraph: dict[int, list[str]] = {}
+    # the staleness rule, as the player applies it: the page's own marked text (entities decoded, white space
+    # collapsed), cut where the report's sentences end, hashes to text_sha256
+    lengths: dict[int, list[int]] = {}
     for sentence in report["sentences"]:
-        by_paragraph.setdefault(sentence["paragraph"], []).append(" ".join(sentence["text"].split()))
-    assert [" ".join(text.split()) for _, text in found.marked] == [" ".join(p) for p in by_paragraph.values()]
-    assert text_sha256(sentences) == report["text_sha256"]
+        lengths.setdefault(sentence["paragraph"], []).append(len(" ".join(sentence["text"].split())))
+    cut = []
+    for (_, text), sizes in zip(found.marked, lengths.values(), strict=True):
+        text, at = " ".join(text.split()), 0
+        for size in sizes:
+            cut.append(text[at:at + size])
+            at += size + 1
+        assert at == len(text) + 1
+    assert text_sha256(cut) == report["text_sha256"]
 
 
 def test_the_report_is_inline_and_nothing_in_it_can_end_its_script_element(rendered):
@@ -106,6 +112,7 @@ def test_the_report_is_inline_and_nothing_in_it_can_end_its_script_element(rende
     page = page_path(out).read_text(encoding="utf-8")
     (player,) = parsed(page).players
     assert player == {"src": "ferry.mp3"}
+    assert '<meta name="generator" content="article-audio">' in page
     inline = [text for kind, text in parsed(page).scripts if kind == "application/json"]
     assert json.loads(inline[0]) == report
     assert page.count("</script>") == page.count("<script")  # the article's "</script>" is escaped
@@ -157,14 +164,15 @@ def test_language_tags(languages, tag):
     assert language_tag(languages) == tag
 
 
-def test_only_a_page_with_the_player_is_removed(tmp_path):
-    ours, theirs = tmp_path / "a.html", tmp_path / "b.html"
-    ours.write_text("<html><article-audio-player src=a.mp3></article-audio-player></html>", encoding="utf-8")
-    theirs.write_text("<html>an editor's own page</html>", encoding="utf-8")
-    remove_own_page(ours)
-    remove_own_page(theirs)
-    remove_own_page(tmp_path / "missing.html")
-    assert not ours.exists() and theirs.exists()
+def test_only_a_page_this_tool_wrote_is_removed(tmp_path, rendered):
+    out, report = rendered
+    ours, theirs, other = tmp_path / "a.html", tmp_path / "b.html", tmp_path / "c.html"
+    ours.write_text(article_page(report, "a.mp3"), encoding="utf-8")
+    theirs.write_text("<html><article-audio-player src=a.mp3></article-audio-player></html>", encoding="utf-8")
+    other.write_text("<html>an editor's own page</html>", encoding="utf-8")
+    for path in (ours, theirs, other, tmp_path / "missing.html"):
+        remove_own_page(path)
+    assert not ours.exists() and theirs.exists() and other.exists()  # an editor's embed page is theirs
 
 
 def test_rendering_again_without_page_removes_the_old_page(tmp_path):
@@ -182,3 +190,9 @@ def test_the_players_files_stay_small():
 
     size = len(gzip.compress((asset_text("player.js") + asset_text("player.css")).encode(), 9))
     assert size <= 15 * 1024, f"player.js + player.css are {size} bytes gzipped; the budget is 15 KB"
+
+
+def test_the_audio_address_is_url_encoded(rendered):
+    _, report = rendered
+    page = article_page(report, "Q&A #3 javascript:x.mp3")
+    assert parsed(page).players[0]["src"] == "Q%26A%20%233%20javascript%3Ax.mp3"

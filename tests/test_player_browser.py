@@ -32,7 +32,8 @@ said. Fares rise 12 per cent, to $9.75 a crossing.
 
 ## What changes
 
-Two extra sailings run on Fridays. The last boat back leaves Tullagh at 21.40.
+Two extra sailings run on Fridays. Riders cheered 🎉 as the Tullagh boat docked. The last boat back leaves
+Tullagh at 21.40.
 """
 SECOND = "# Rink stays open\n\nCouncil voted 5-2 on Tuesday to keep the Harlow rink open. The mayor abstained."
 VIEWPORTS = {"wide": (1200, 900), "narrow": (320, 640)}
@@ -55,15 +56,18 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     try:
+        import axe_playwright_python  # noqa: F401 - the accessibility audits need it too
         from playwright.sync_api import sync_playwright
     except ImportError:
         if "CI" in os.environ:
-            pytest.fail("CI is set but playwright is not installed (the test extra)", pytrace=False)
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+            pytest.fail("CI is set but playwright or axe-playwright-python is not installed (the test extra)",
+                        pytrace=False)
+        pytest.skip("playwright or axe-playwright-python is not installed (pip install -e '.[test]')")
     executable = chromium()
     # Playwright's driver and Chromium keep profiles and artifacts in the temporary directory while they run:
     # a folder of their own, so the check that each test leaves nothing behind sees none of it.
     previous = os.environ.get("TMPDIR")
+    home = tmp_path_factory.mktemp("browser-home")  # the browser's sound and settings files stay out of ~
     os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("browser-tmp"))
     try:
         playwright = sync_playwright().start()
@@ -73,7 +77,9 @@ def browser(tmp_path_factory):
         else:
             os.environ["TMPDIR"] = previous
     try:
-        browser = playwright.chromium.launch(executable_path=executable, args=[
+        environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+                       "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(home)}
+        browser = playwright.chromium.launch(executable_path=executable, env=environment, args=[
             "--no-sandbox", "--mute-audio", "--autoplay-policy=no-user-gesture-required", "--disable-gpu"])
         yield browser
         browser.close()
@@ -100,7 +106,7 @@ def open_page(browser):
         page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
         page.goto(url)
         page.wait_for_selector(".aap-play")
-        page.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)")
+        page.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.preload === 'none' || a.readyState >= 1)")
         return page
 
     yield opener
@@ -139,7 +145,7 @@ def test_the_page_loads_quietly_with_the_estimate_and_the_notice(site, open_page
     page.wait_for_timeout(300)
     assert page.evaluate("document.querySelector('audio').paused")  # it never autoplays
     assert page.locator(".aap-stale").is_hidden()  # the page's text is the rendered text
-    assert page.get_attribute("html", "lang") == "en-US" and page.locator(".aap").get_attribute("lang") == "en-US"
+    assert page.get_attribute("html", "lang") == "en-US"  # the controls' English inherits the page's language
     assert page.problems == []
 
 
@@ -165,15 +171,16 @@ def test_seeking_to_each_sentence_marks_it_as_the_one_spoken(site, open_page):
     assert style[0] == "underline" and style[1] not in ("rgba(0, 0, 0, 0)", "transparent")  # not colour alone
 
 
-def test_the_word_being_spoken_is_highlighted(site, open_page):
+@pytest.mark.parametrize("index", [1, 7], ids=["plain", "after an emoji"])
+def test_the_word_being_spoken_is_highlighted(site, open_page, index):
     page = open_page(standalone(site))
-    sentence = report(site)["sentences"][1]
+    sentence = report(site)["sentences"][index]
     word = next(w for w in sentence["words"] if w["text"] == "Tullagh")
     seek(page, (word["start_ms"] + word["end_ms"]) / 2000)
     highlighted = page.evaluate("""() => {
         const h = CSS.highlights.get('article-audio-word'); if (!h) return null;
         return [...h][0].toString(); }""")
-    assert highlighted == "Tullagh"
+    assert highlighted == "Tullagh"  # the report counts code points, the page UTF-16 units
 
 
 def test_clicking_a_sentence_or_pressing_enter_or_space_on_it_seeks_there(site, open_page):
@@ -279,6 +286,10 @@ def contrast(first: str, second: str) -> float:
 def test_text_and_controls_meet_their_contrast_ratios(site, open_page, dark):
     page = open_page(standalone(site), dark=dark)
     seek(page, report(site)["sentences"][1]["start_ms"] / 1000 + 0.02)
+    page.locator('[data-aap-sentence="2"][tabindex="0"]').focus()  # shows its report button
+    page.keyboard.press("Tab")  # focus by keyboard: the ring is drawn
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineColor]; }")
+    assert ring[0] == "solid"
     colours = page.evaluate("""() => {
         const style = (selector) => getComputedStyle(document.querySelector(selector));
         const root = style('.aap'), vars = getComputedStyle(document.documentElement);
@@ -286,19 +297,20 @@ def test_text_and_controls_meet_their_contrast_ratios(site, open_page, dark):
           background: root.backgroundColor, text: root.color, muted: style('.aap-estimate').color,
           link: style('.aap a.aap-link').color, buttonBorder: style('.aap-skip').borderTopColor,
           play: style('.aap-play').backgroundColor, playIcon: style('.aap-play').color,
-          selectBorder: style('.aap-speed').borderTopColor, focus: vars.getPropertyValue('--aap-focus').trim(),
+          selectBorder: style('.aap-speed').borderTopColor, reportBorder: style('.aap-report').borderTopColor,
+          slider: style('.aap-seek').accentColor, checkbox: style('.aap-check input').accentColor,
           current: style('[aria-current="true"].aap-sentence').backgroundColor,
           currentText: style('[aria-current="true"].aap-sentence').color,
           word: vars.getPropertyValue('--aap-word').trim(), wordText: vars.getPropertyValue('--aap-word-text').trim(),
           page: getComputedStyle(document.body).backgroundColor };
     }""")
-    hexed = {key: _rgb(value) for key, value in colours.items()}
+    hexed = {key: _rgb(value) for key, value in colours.items()} | {"focus": ring[1]}
     for text in ("text", "muted", "link"):
         assert contrast(hexed[text], hexed["background"]) >= 4.5, text
     assert contrast(hexed["currentText"], hexed["current"]) >= 4.5
     assert contrast(hexed["wordText"], hexed["word"]) >= 4.5
     assert contrast(hexed["playIcon"], hexed["play"]) >= 4.5
-    for control in ("buttonBorder", "selectBorder", "play", "focus"):  # 3:1 for controls and the focus ring
+    for control in ("buttonBorder", "selectBorder", "reportBorder", "play", "slider", "checkbox", "focus"):  # 3:1
         assert contrast(hexed[control], hexed["background"]) >= 3, control
         assert contrast(hexed[control], hexed["page"]) >= 3, control
 
@@ -358,27 +370,39 @@ def test_a_listeners_report_reaches_serve_as_a_valid_record(site, open_page):
         page.get_by_label("What did you hear? (optional)").fill("VEN-kata-raman, stress is wrong")
         page.get_by_role("button", name="Send report").click()
         page.wait_for_function("document.querySelector('.aap-status').textContent.startsWith('Thank you')")
+        page.keyboard.press("Escape")
+        assert not dialog.is_visible()  # closed, focus is back on the sentence's report button
+        assert page.evaluate("document.activeElement.textContent").startswith("Report a mispronunciation")
     (line,) = (site / FEEDBACK_FILE).read_text(encoding="utf-8").splitlines()
     (site / FEEDBACK_FILE).unlink()
     sent = parse_record(line.encode())
     expected = report(site)
     assert sent["word"] == "Venkataraman" and sent["sentence_index"] == 3 and sent["article"] == "ferry"
-    assert sent["sentence"] == expected["sentences"][3]["text"] and sent["rendition"] == "ferry.mp3"
+    assert sent["sentence"] == " ".join(expected["sentences"][3]["text"].split()) and sent["rendition"] == "ferry.mp3"
     assert sent["input_sha256"] == expected["input_sha256"] and sent["engine"] == "espeak"
     assert sent["note"] == "VEN-kata-raman, stress is wrong"
     assert page.problems == []
 
 
-def test_without_an_endpoint_a_report_can_be_downloaded(site, open_page):
+def test_without_an_endpoint_a_report_can_be_downloaded_and_the_mouse_reaches_the_action(site, open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
     page = open_page((site / "batch" / "ferry.html").as_uri())
-    page.locator('[data-aap-sentence="1"][tabindex="0"]').focus()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    sentence = page.locator('[data-aap-sentence="1"]').first
+    sentence.hover()
+    report_button = page.locator('[data-aap-sentence="1"] + .aap-report')
+    assert report_button.is_visible()
+    box = report_button.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=15)  # across the gap
+    report_button.click()
+    assert page.get_by_role("dialog", name="Report a mispronunciation").is_visible()
     assert not page.get_by_role("button", name="Send report").count()
+    results = Axe().run(page)  # with the dialog open
+    assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
     with page.expect_download() as download:
         page.get_by_role("button", name="Download report").click()
     record = parse_record(Path(download.value.path()).read_bytes())
-    assert record["sentence_index"] == 1 and record["article"] == "ferry"
+    assert record["sentence_index"] == 1 and record["article"] == "ferry.md"  # the source path: unique in a batch
 
 
 def test_starting_one_player_pauses_the_others_and_chapters_seek(site, open_page):
@@ -426,15 +450,28 @@ def test_embedded_on_a_served_page_it_fetches_its_report_and_follows_the_marked_
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="player.css"><script src="player.js" defer></script>'
         f'</head><body><main><article><h1 data-article-audio>{title}</h1>'
         '<article-audio-player src="rink.mp3" report="rink.json"></article-audio-player>'
-        + "".join(f"<p data-article-audio>\n  {text}\n</p>" for text in body)  # the page's own line breaks
+        + "".join(f"<p data-article-audio>\n  {text}\n</p>" for text in body).replace(
+            "Harlow rink", '<a href="#rink">Harlow rink</a>')  # the page's own line breaks, and a link
         + "</article></main></body></html>", encoding="utf-8")
     try:
         with serving(ServeOptions(folder, port=0)) as url:
             page = open_page(url + "embed.html")
             assert page.locator(".aap-stale").is_hidden()
-            assert page.locator("[data-aap-sentence]").count() == len(report_["sentences"])
+            indexes = page.eval_on_selector_all("[data-aap-sentence]", "els => [...new Set(els.map(e => e.dataset.aapSentence))]")
+            assert indexes == [str(index) for index in range(len(report_["sentences"]))]
             seek(page, report_["sentences"][-1]["start_ms"] / 1000 + 0.02)
             assert current_sentences(page) == [str(len(report_["sentences"]) - 1)]
+            # the sentence with the link: sought from outside the link, its report action after the link
+            page.locator('[data-aap-sentence="1"][tabindex="0"]').focus()
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.getAttribute('href')") == "#rink"
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent").startswith("Report a mispronunciation")
+            assert page.locator("a [role=button], a button").count() == 0
+            from axe_playwright_python.sync_playwright import Axe
+
+            violations = Axe().run(page).response["violations"]
+            assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
             assert page.problems == []
     finally:
         embed.unlink()

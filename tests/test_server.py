@@ -37,6 +37,7 @@ def folder(tmp_path: Path) -> Path:
     (out / ".lock").write_text("private", encoding="utf-8")
     (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
     (out / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "desk" / "up").symlink_to(out, target_is_directory=True)
     return out
 
 
@@ -68,7 +69,8 @@ def test_files_are_served_with_range_requests(folder):
 
 
 @pytest.mark.parametrize("path", ["../secret.txt", "%2e%2e/secret.txt", "desk/%2e%2e/%2e%2e/secret.txt", "link.txt",
-                                  ".lock", FEEDBACK_FILE, "missing.mp3", "desk/..%2f..%2fsecret.txt", "%00"])
+                                  ".lock", FEEDBACK_FILE, "Feedback.JSONL", "desk/up/feedback.jsonl", "missing.mp3",
+                                  "desk/..%2f..%2fsecret.txt", "%00"])
 def test_nothing_outside_the_folder_or_private_is_served(folder, path):
     (folder / FEEDBACK_FILE).write_text("{}\n", encoding="utf-8")
     with serving(ServeOptions(folder, port=0)) as url:
@@ -81,8 +83,41 @@ def test_a_valid_report_is_appended_as_one_line(folder):
         for word in ("Venkataraman", None):
             status, _, body = post(url, json.dumps(record(word=word)).encode())
             assert status == 201, body
+        status, _, _ = post(url, json.dumps(record(word="Tullagh", note="first line\nsecond line")).encode())
+        assert status == 201  # a note's line break is escaped in the JSON: still one line
+        (folder / FEEDBACK_FILE).write_text((folder / FEEDBACK_FILE).read_text() + '{"edited": "by hand"}')
+        assert post(url, json.dumps(record(word="Everell")).encode())[0] == 201
     lines = (folder / FEEDBACK_FILE).read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["word"] for line in lines] == ["Venkataraman", None]
+    assert [json.loads(line).get("word") for line in lines] == ["Venkataraman", None, "Tullagh", None, "Everell"]
+
+
+def test_a_report_sent_in_pieces_without_a_length_is_read_whole(folder):
+    import http.client
+    import time
+
+    body = json.dumps(record(sentence="A long sentence " * 300)).encode()
+    with serving(ServeOptions(folder, port=0)) as url:
+        host, port = url.split("//")[1].strip("/").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.putrequest("POST", "/feedback")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        for at in range(0, len(body), 1000):
+            piece = body[at:at + 1000]
+            connection.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            time.sleep(0.01)
+        connection.send(b"0\r\n\r\n")
+        assert connection.getresponse().status == 201
+        connection.close()
+    assert json.loads((folder / FEEDBACK_FILE).read_text(encoding="utf-8"))["sentence"].startswith("A long sentence")
+
+
+def test_bound_to_this_machine_it_answers_to_this_machines_names_only(folder):
+    with serving(ServeOptions(folder, port=0)) as url:
+        port = url.rsplit(":", 1)[1].strip("/")
+        assert fetch(f"http://localhost:{port}/story.vtt")[0] == 200
+        assert fetch(url + "story.vtt", headers={"Host": f"attacker.example:{port}"})[0] == 421
 
 
 @pytest.mark.parametrize("body, status", [
@@ -95,9 +130,10 @@ def test_a_valid_report_is_appended_as_one_line(folder):
     (json.dumps(record(input_sha256="not-a-digest")).encode(), 400),
     (json.dumps(record(sentence="")).encode(), 400),
     (json.dumps(record(word="x" * 101)).encode(), 400),
-    (json.dumps(record(note="line\nbreak\x07")).encode(), 400),
+    (json.dumps(record(note="bell\x07")).encode(), 400),
+    (json.dumps(record(word="lone \ud800 surrogate")).encode(), 400),
     (json.dumps(record(article=...)).encode(), 400),
-    (json.dumps(record(note="x" * 20_000)).encode(), 413),
+    (json.dumps(record(note="x" * 40_000)).encode(), 400),
 ])
 def test_a_malformed_or_oversized_report_is_refused_and_nothing_is_written(folder, body, status):
     with serving(ServeOptions(folder, port=0)) as url:

@@ -112,6 +112,24 @@ def _read_rendition(out_dir: Path, report_path: Path) -> tuple[int, Rendition] |
     return stat.st_mtime_ns, rendition
 
 
+def update_notices(out_dir: Path, renditions: list[Rendition], notice: str) -> int:
+    """Give every rendition's report this notice (what the player says about the audio): a changed notice
+    rewrites the reports, never the audio. Returns how many reports changed."""
+    from pipeline.stages.report import report_json
+
+    changed = 0
+    for rendition in renditions:
+        path = (Path(out_dir) / rendition.file).with_suffix(".json")
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            continue
+        if isinstance(report, dict) and report.get("notice") != notice:
+            report["notice"] = notice
+            changed += write_if_changed(path, report_json(report))
+    return changed
+
+
 def _seconds(value: object) -> float:
     """A report's duration, or 0.0 when it is missing, not a number, negative or infinite."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):

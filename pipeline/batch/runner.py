@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import faulthandler
 import fcntl
 import hashlib
@@ -27,7 +28,8 @@ from pipeline.errors import ArticleAudioError, InputError, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder, user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.publish.page import page_path, remove_own_page
-from pipeline.settings import RenderSettings
+from pipeline.publish.site import Site, site_for
+from pipeline.settings import DEFAULT_NOTICE, RenderSettings
 from pipeline.stages.article import parse_article
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -67,6 +69,10 @@ class BatchConfig:
     pages: bool = False
     #: Where the pages' players POST listeners' mispronunciation reports (None: listeners copy or download them).
     feedback_url: str | None = None
+    #: What the player says about the audio (each report's `notice`): changing it rewrites reports, not audio.
+    notice: str = DEFAULT_NOTICE
+    #: The pages this run keeps (set by run_batch from `pages`, or from the pages an earlier run wrote).
+    site: Site | None = None
     #: Render in this process instead of in worker processes (jobs must be 1): for embedding the batch where an
     #: engine is registered at run time, and for tests. A crash in the engine then ends the whole batch.
     in_process: bool = False
@@ -275,7 +281,9 @@ def _render_job(job: Job) -> Outcome:
         render(article, lexicon=_worker["lexicon"], settings=config.settings, out=job.output,
                engine=engine, report_extra={"render_key": job.key, "source_path": job.relative},
                overlap_encoding=False, force=True,  # a format change re-renders under the same stem
-               max_minutes=config.max_minutes)
+               max_minutes=config.max_minutes, notice=config.notice,
+               # the page is published with its audio, so no page ever plays audio it does not describe
+               page=config.site.page_options(config.out_dir, job.output) if config.site else None)
     except OSError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})",
                        seconds=time.perf_counter() - started)
@@ -346,6 +354,8 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
         outcomes += [Outcome(job.relative, "would render") for job in stale]
         return BatchResult(tuple(outcomes), time.perf_counter() - started)
     with output_lock(config.out_dir):
+        config = dataclasses.replace(config, site=site_for(config.out_dir, pages=config.pages, title=config.feed_title,
+                                                           feedback_url=config.feedback_url, url_base=config.feed_url))
         remove_partials(config.out_dir)
         remove_old_cache(config)
         jobs, stale, outcomes = _survey(config, lexicon)
@@ -501,18 +511,17 @@ def _publish(config: BatchConfig) -> tuple[str, ...]:
         MISSING_IMAGE_WARNING,
         collect_renditions,
         refresh_feed,
+        update_notices,
         write_feed,
         write_index,
     )
-    from pipeline.publish.site import PageOptions, refresh_pages, write_pages
+    from pipeline.publish.site import write_pages
 
     renditions = collect_renditions(config.out_dir)
+    update_notices(config.out_dir, renditions, config.notice)
     write_index(config.out_dir, renditions)
-    if config.pages:
-        write_pages(config.out_dir, renditions, PageOptions(feedback_url=config.feedback_url, url_base=config.feed_url),
-                    title=config.feed_title)
-    else:
-        refresh_pages(config.out_dir, renditions)
+    if config.site:
+        write_pages(config.out_dir, renditions, config.site)
     if config.feed_url:
         write_feed(config.out_dir, renditions, config.feed_url, title=config.feed_title, image=config.feed_image)
         has_feed, has_image = True, bool(config.feed_image)

@@ -138,7 +138,7 @@ def batch_config(args: argparse.Namespace):
         raise UsageError(f"{args.config}: pause must be a table of KIND = MS, e.g. pause = {{ paragraph = 1200 }}")
     settings = RenderSettings(engine=pick(args.engine, "engine", "espeak"), voice=_voice(pick(args.voice, "voice")),
                               rate=pick(args.rate, "rate", DEFAULT_RATE), format=pick(args.format, "format", "mp3"),
-                              date_order=date_order, notice=check_notice(pick(args.notice, "notice", DEFAULT_NOTICE)),
+                              date_order=date_order,
                               pauses=parse_pauses(args.pause, base=parse_pauses(
                                   [f"{kind}={ms}" for kind, ms in pauses.items()], f"{args.config}: pause")))
     cache_dir = pick(args.cache_dir, "cache_dir")
@@ -150,7 +150,7 @@ def batch_config(args: argparse.Namespace):
         cache_max_bytes=file.get("cache_max_mb", DEFAULT_CACHE_MAX_BYTES // 2**20) * 2**20,
         dry_run=args.dry_run, prune=args.prune or file.get("prune", False), feed_url=pick(args.feed, "feed_url"),
         feed_title=file.get("feed_title", "Audio articles"), feed_image=pick(args.feed_image, "feed_image"),
-        pages=bool(pick(args.pages, "pages", False)), feedback_url=check_feedback_url(pick(args.feedback_url, "feedback_url")),
+        pages=bool(pick(args.pages, "pages", False)), notice=check_notice(pick(args.notice, "notice", DEFAULT_NOTICE)), feedback_url=check_feedback_url(pick(args.feedback_url, "feedback_url")),
         max_minutes=float(pick(args.max_minutes, "max_minutes", DEFAULT_MAX_MINUTES)),
     ), pick(args.log, "log")
 

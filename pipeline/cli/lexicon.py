@@ -64,7 +64,7 @@ def add_lexicon_commands(commands, parser_class: type[argparse.ArgumentParser]) 
     feedback.add_argument("reports", metavar="REPORTS", nargs="+", help="JSON-lines files of reports")
     feedback.add_argument("--lexicon", metavar="LEXICON", help="the lexicon to read entries from (and --add-stubs to)")
     feedback.add_argument("--add-stubs", action="store_true", help="append commented stub entries to --lexicon")
-    feedback.add_argument("--engine", help="engine whose reading is shown (default: the one most reports name)")
+    feedback.add_argument("--engine", default=None, help="engine whose reading is shown (default espeak)")
     feedback.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most reported (0: all)")
     feedback.add_argument("--json", action="store_true", help="print JSON instead of TSV")
 
@@ -171,8 +171,6 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_feedback(args: argparse.Namespace) -> int:
     """Rank listeners' mispronunciation reports into words to fix."""
-    from collections import Counter
-
     from pipeline.lexicon.suggest import Risk, add_stubs
     from pipeline.publish.feedback import rank_complaints, read_records
 
@@ -195,7 +193,7 @@ def cmd_lexicon_feedback(args: argparse.Namespace) -> int:
               file=sys.stderr)
     complaints = rank_complaints(records)
     complaints = complaints[: args.limit] if args.limit > 0 else complaints
-    engine_name = args.engine or (Counter(r["engine"] for r in records).most_common(1)[0][0] if records else "espeak")
+    engine_name = args.engine or "espeak"  # never a name from the reports: anyone can send one
     engine, ipa = _phonemizer(engine_name)
     rows = []
     try:

@@ -23,6 +23,7 @@ from pipeline.files import user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.publish.page import PageOptions, page_path
 from pipeline.settings import (
+    DEFAULT_NOTICE,
     DEFAULT_RATE,
     FORMATS,
     RenderSettings,
@@ -114,9 +115,8 @@ def _lexicon_for(args: argparse.Namespace) -> Lexicon:
 
 
 def _settings(args: argparse.Namespace, audio_format: str = "mp3") -> RenderSettings:
-    notice = {"notice": check_notice(args.notice)} if getattr(args, "notice", None) is not None else {}
     return RenderSettings(engine=args.engine, voice=args.voice, rate=args.rate, format=audio_format,
-                          pauses=parse_pauses(args.pause), date_order=args.date_order, **notice)
+                          pauses=parse_pauses(args.pause), date_order=args.date_order)
 
 
 def _render_target(args: argparse.Namespace, article: Article) -> tuple[Path, str]:
@@ -154,7 +154,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         result = render(article, lexicon=lexicon, settings=_settings(args, audio_format), out=out, force=args.force,
                         max_minutes=args.max_minutes or DEFAULT_MAX_MINUTES, progress=progress, cache_dir=cache_dir,
-                        threads=args.threads,
+                        threads=args.threads, notice=check_notice(args.notice or DEFAULT_NOTICE),
                         page=PageOptions(feedback_url=check_feedback_url(args.feedback_url)) if args.page else None)
     finally:
         progress.close()

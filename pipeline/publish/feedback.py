@@ -9,8 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 SCHEMA = "article-audio-feedback/1"
-#: The largest report accepted, in bytes of JSON (a long sentence, a note and the settings fit many times over).
-MAX_RECORD_BYTES = 16 * 1024
+#: The largest report accepted, in bytes of JSON: a 5,000-character sentence of four-byte characters, a note
+#: and the settings fit.
+MAX_RECORD_BYTES = 32 * 1024
+#: Characters a field may not hold: controls other than tabs and line breaks (JSON escapes those, so a record
+#: stays one line), and lone surrogates, which JSON can spell but UTF-8 cannot store.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: Each field of a record: the types it may have, its longest text, and whether it must be there.
 FIELDS: dict[str, tuple[tuple[type, ...], int, bool]] = {
@@ -52,7 +56,7 @@ def check_record(data: object) -> dict:
             raise InvalidRecord(f"{name} has the wrong type")
         if isinstance(value, int) and not 0 <= value <= 10**9:
             raise InvalidRecord(f"{name} is out of range")
-        if isinstance(value, str) and (len(value) > longest or any(ord(char) < 32 and char not in "\t" for char in value)):
+        if isinstance(value, str) and (len(value) > longest or _FORBIDDEN.search(value)):
             raise InvalidRecord(f"{name} is too long or holds control characters")
     if data["schema"] != SCHEMA:
         raise InvalidRecord(f"schema must be {SCHEMA!r}")
@@ -107,9 +111,14 @@ def read_records(lines: Iterable[str]) -> tuple[list[dict], int]:
 
 def rank_complaints(records: Iterable[dict]) -> list[Complaint]:
     """Reports grouped by the word selected (case-insensitively; a report without a word stands for its
-    sentence), most reported first, then the one heard in most articles."""
+    sentence), most reported first, then the one heard in most articles. A report sent twice counts once."""
     groups: dict[tuple[str, str], Complaint] = {}
+    seen: set[str] = set()
     for record in records:
+        line = record_line(record)
+        if line in seen:
+            continue
+        seen.add(line)
         word = " ".join((record.get("word") or "").split()).strip(" .,;:!?\"'“”‘’()")
         key = ("word", word.casefold()) if word else ("sentence", " ".join(record["sentence"].split()))
         complaint = groups.setdefault(key, Complaint(word or None, context=" ".join(record["sentence"].split())))

@@ -20,6 +20,8 @@ PLAYER_STYLE = "player.css"
 INDEX_PAGE = "index.html"
 #: schema.org's digitalSourceType for media made by a trained model from other content (IPTC's vocabulary).
 TRAINED_ALGORITHMIC_MEDIA = "https://schema.org/TrainedAlgorithmicMediaDigitalSource"
+#: How a page this tool wrote names itself, so clean-ups never touch a page written by hand.
+GENERATOR = '<meta name="generator" content="article-audio">'
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,11 @@ def page_path(audio: Path) -> Path:
 
 
 def remove_own_page(path: Path) -> None:
-    """Remove a page this tool wrote (it holds the player), never a file of another kind with the same name."""
+    """Remove a page this tool wrote (its head names the generator), never another page of the same name, such
+    as an editor's own page with the player embedded."""
     try:
         with path.open("rb") as file:
-            ours = b"<article-audio-player" in file.read(1 << 20)
+            ours = GENERATOR.encode() in file.read(4096)
     except OSError:
         return
     if ours:
@@ -111,7 +114,7 @@ def _head(title: str, options: PageOptions, extra: str = "") -> str:
              else f"<style>\n{asset_text(PLAYER_STYLE)}</style>")
     # An empty icon: a browser asks for /favicon.ico otherwise, and a folder served as it is has none.
     return ("<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<link rel=\"icon\" href=\"data:,\">\n"
+            f"<link rel=\"icon\" href=\"data:,\">\n{GENERATOR}\n"
             f"<title>{_escape(title)}</title>\n{style}\n<style>{PAGE_STYLE}</style>\n{extra}</head>\n")
 
 
@@ -130,8 +133,9 @@ PAGE_STYLE = (
 )
 
 
-def _player(report: dict, audio_name: str, options: PageOptions, *, transcript_mode: str | None = None) -> str:
-    attributes = {"src": audio_name, "feedback": options.feedback_url, "transcript": transcript_mode}
+def _player(report: dict, audio_url: str, options: PageOptions, *, transcript_mode: str | None = None,
+            preload: str | None = None) -> str:
+    attributes = {"src": audio_url, "feedback": options.feedback_url, "transcript": transcript_mode, "preload": preload}
     rendered = " ".join(f'{name}="{_escape(value)}"' for name, value in attributes.items() if value)
     return (f"<article-audio-player {rendered}>\n<script type=\"application/json\">{_script_json(report)}</script>\n"
             "</article-audio-player>")
@@ -148,7 +152,7 @@ def article_page(report: dict, audio_name: str, options: PageOptions = PageOptio
     paragraphs: dict[int, list[dict]] = {}
     for sentence in report.get("sentences", []):
         paragraphs.setdefault(sentence.get("paragraph", 0), []).append(sentence)
-    player = _player(report, audio_name, options)
+    player = _player(report, quote(audio_name), options)
     placed = False
     for sentences in paragraphs.values():
         kind = sentences[0].get("kind", "text")
@@ -181,7 +185,8 @@ def index_page(listed: Sequence[Listed], options: PageOptions, title: str = "Aud
     for entry in listed:
         name = entry.report.get("title") or entry.report.get("source") or entry.audio
         items.append(f"<li>\n<h2><a href=\"{_escape(quote(entry.page))}\">{_escape(name)}</a></h2>\n"
-                     + _player(entry.report, quote(entry.audio), options, transcript_mode="none") + "\n</li>")
+                     + _player(entry.report, quote(entry.audio), options, transcript_mode="none", preload="none")
+                     + "\n</li>")
     listing = "\n".join(items) if items else "<li>No renditions yet.</li>"
     return (f"<!doctype html>\n<html lang=\"en\">\n{_head(title, options, head_extra)}<body>\n<main>\n<h1>{_escape(title)}</h1>\n"
             f"<ul class=\"listing\">\n{listing}\n</ul>\n</main>\n{_script(options)}\n</body>\n</html>\n")

@@ -26,6 +26,8 @@ FEEDBACK_FILE = "feedback.jsonl"
 #: feedback.jsonl stops growing here: a review folder is not a database, and a flood must not fill the disk.
 MAX_FEEDBACK_BYTES = 64 * 1024**2
 DEFAULT_PORT = 8000
+#: The names a server bound to the loopback address answers to.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 for _type, _suffix in (("text/vtt", ".vtt"), ("audio/mpeg", ".mp3"), ("audio/ogg", ".ogg"), ("audio/wav", ".wav"),
                        ("text/javascript", ".js"), ("application/json", ".json")):
     mimetypes.add_type(_type, _suffix)
@@ -40,6 +42,12 @@ class ServeOptions:
     port: int = DEFAULT_PORT
     allow_origins: tuple[str, ...] = ()
     max_feedback_bytes: int = MAX_FEEDBACK_BYTES
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
 
 
 def is_loopback(host: str) -> bool:
@@ -61,11 +69,10 @@ def _aiohttp():
 
 
 def served_file(folder: Path, request_path: str) -> Path | None:
-    """The file a URL path names inside the folder (a folder's index.html), or None when it is not one to serve."""
+    """The file a URL path names inside the folder (a folder's index.html), or None when it is not one to serve
+    (outside the folder, hidden, or the listeners' reports, however it is reached)."""
     parts = [part for part in request_path.split("/") if part]
     if any(part in (".", "..") or part.startswith(".") or "\\" in part or "\0" in part for part in parts):
-        return None
-    if parts[-1:] == [FEEDBACK_FILE] and len(parts) == 1:
         return None
     root = folder.resolve()
     path = root.joinpath(*parts)
@@ -76,6 +83,8 @@ def served_file(folder: Path, request_path: str) -> Path | None:
     except (OSError, RuntimeError):
         return None
     if not resolved.is_relative_to(root) or not resolved.is_file():
+        return None
+    if resolved.parent == root and resolved.name.lower() == FEEDBACK_FILE:
         return None
     return resolved
 
@@ -95,10 +104,18 @@ def make_app(options: ServeOptions):
 
     def cross_origin_refused(request) -> bool:
         origin = request.headers.get("Origin")
-        if not origin or origin == "null":
+        if not origin:
             return False
         own = f"{request.scheme}://{request.host}"
         return origin != own and origin not in options.allow_origins
+
+    @web.middleware
+    async def known_host(request, handler):
+        # Bound to this machine, it answers only to this machine's names: a web page cannot point a name of its
+        # own at 127.0.0.1 (DNS rebinding) to read the folder or send reports.
+        if loopback and (request.host or "").rsplit(":", 1)[0].strip("[]").lower() not in LOOPBACK_NAMES:
+            return web.Response(status=421, text="this server answers to localhost only\n")
+        return await handler(request)
 
     async def get_file(request):
         path = served_file(folder, request.path)
@@ -112,9 +129,10 @@ def make_app(options: ServeOptions):
             return web.json_response({"error": "this origin may not send reports (serve --allow-origin)"}, status=403)
         if request.content_type != "application/json":
             return cors(request, web.json_response({"error": "send the report as application/json"}, status=415))
-        if request.content_length is not None and request.content_length > MAX_RECORD_BYTES:
-            return cors(request, web.json_response({"error": "the report is too large"}, status=413))
-        body = await request.content.read(MAX_RECORD_BYTES + 1)
+        try:
+            body = await request.read()  # whole, however many packets it came in; at most client_max_size
+        except web.HTTPRequestEntityTooLarge:
+            return cors(request, web.json_response({"error": "the report is too large"}, status=400))
         try:
             record = parse_record(body)
         except InvalidRecord as error:
@@ -128,8 +146,10 @@ def make_app(options: ServeOptions):
                 size = 0
             if size + len(line) > options.max_feedback_bytes:
                 return cors(request, web.json_response({"error": "the feedback file is full"}, status=507))
+            if size and not _ends_with_newline(target):
+                line = b"\n" + line  # a hand-edited file's last line is not joined to this report
             # One write of the whole line with O_APPEND: a reader never sees half a report.
-            descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
             try:
                 written = os.write(descriptor, line)
                 if written != len(line):
@@ -148,7 +168,8 @@ def make_app(options: ServeOptions):
             response.headers["Access-Control-Max-Age"] = "600"
         return response
 
-    app = web.Application(client_max_size=MAX_RECORD_BYTES)
+    loopback = is_loopback(options.host)
+    app = web.Application(client_max_size=MAX_RECORD_BYTES, middlewares=[known_host])
     app.router.add_post(FEEDBACK_PATH, post_feedback)
     app.router.add_route("OPTIONS", FEEDBACK_PATH, preflight)
     app.router.add_get("/{path:.*}", get_file)  # HEAD too

@@ -10,7 +10,9 @@ import json
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from pipeline.batch.publish import Rendition, write_if_changed
 from pipeline.publish.page import (
@@ -52,11 +54,42 @@ def _read_report(path: Path) -> dict | None:
     return report if isinstance(report, dict) else None
 
 
-def write_pages(out_dir: Path, renditions: Sequence[Rendition], options: PageOptions, title: str = "Audio articles") -> Path:
-    """Write every rendition's page, the player's files and `index.html`; return the index's path."""
-    out_dir = Path(out_dir)
-    settings = {"feedback_url": options.feedback_url, "url_base": options.url_base, "title": title,
+@dataclass(frozen=True)
+class Site:
+    """How a batch's pages are written: the reports' endpoint, the folder's public address, the index's title."""
+
+    feedback_url: str | None = None
+    url_base: str | None = None
+    title: str = "Audio articles"
+
+    def settings(self) -> dict:
+        """What the index records about how the pages were written (the player's version too)."""
+        return {"feedback_url": self.feedback_url, "url_base": self.url_base, "title": self.title,
                 "player": player_version()}
+
+    def page_options(self, out_dir: Path, audio: Path) -> PageOptions:
+        """The options of the page beside one rendition: the player's files at the top of the folder."""
+        page = page_path(audio)
+        return PageOptions(assets=_relative_root(Path(out_dir), page), feedback_url=self.feedback_url,
+                           url_base=_folder_url(self.url_base, Path(audio).relative_to(out_dir).as_posix()))
+
+
+def site_for(out_dir: Path, *, pages: bool, title: str, feedback_url: str | None, url_base: str | None) -> Site | None:
+    """The pages a run keeps: as asked (`pages`), else as an earlier run wrote them (so a run without --pages
+    never leaves one describing audio that changed), else none."""
+    if pages:
+        return Site(feedback_url, url_base, title)
+    previous = read_pages_settings(Path(out_dir))
+    if previous is None:
+        return None
+    return Site(previous.get("feedback_url"), previous.get("url_base"), previous.get("title") or title)
+
+
+def write_pages(out_dir: Path, renditions: Sequence[Rendition], site: Site) -> Path:
+    """Write every rendition's page (unless it is newer than its report and nothing else changed), the player's
+    files and `index.html`; return the index's path."""
+    out_dir = Path(out_dir)
+    settings = site.settings()
     previous = read_pages_settings(out_dir)
     for name in (PLAYER_SCRIPT, PLAYER_STYLE):
         write_if_changed(out_dir / name, asset_text(name))
@@ -68,24 +101,13 @@ def write_pages(out_dir: Path, renditions: Sequence[Rendition], options: PageOpt
         if report is None:
             continue
         if previous != settings or not _newer(page, report_path):
-            page_options = PageOptions(assets=_relative_root(out_dir, page), feedback_url=options.feedback_url,
-                                       url_base=_folder_url(options.url_base, rendition.file))
-            write_if_changed(page, article_page(report, audio.name, page_options))
+            write_if_changed(page, article_page(report, audio.name, site.page_options(out_dir, audio)))
         listed.append(Listed(page.relative_to(out_dir).as_posix(), rendition.file, _slim(report)))
     index = out_dir / INDEX_PAGE
     meta = f'<meta name="{PAGES_META}" content="{html.escape(json.dumps(settings, sort_keys=True), quote=True)}">\n'
-    write_if_changed(index, index_page(listed, PageOptions(assets="", feedback_url=options.feedback_url), title,
-                                        head_extra=meta))
+    write_if_changed(index, index_page(listed, PageOptions(assets="", feedback_url=site.feedback_url), site.title,
+                                       head_extra=meta))
     return index
-
-
-def refresh_pages(out_dir: Path, renditions: Sequence[Rendition]) -> Path | None:
-    """Keep pages written by an earlier run current (same options) in a run without --pages; None if none."""
-    settings = read_pages_settings(Path(out_dir))
-    if settings is None:
-        return None
-    options = PageOptions(feedback_url=settings.get("feedback_url"), url_base=settings.get("url_base"))
-    return write_pages(out_dir, renditions, options, title=settings.get("title") or "Audio articles")
 
 
 def read_pages_settings(out_dir: Path) -> dict | None:
@@ -118,7 +140,7 @@ def _folder_url(url_base: str | None, file: str) -> str | None:
     if not url_base:
         return None
     folder = Path(file).parent.as_posix()
-    return url_base.rstrip("/") + ("" if folder == "." else "/" + folder)
+    return url_base.rstrip("/") + ("" if folder == "." else "/" + quote(folder, safe="/"))
 
 
 def _slim(report: dict) -> dict:

@@ -52,8 +52,18 @@
     if (s % 60 || !parts.length) parts.push(plural(s % 60, "second"));
     return parts.join(" ");
   }
-  // The report's rule (text_sha256): runs of white space as one space, trimmed; sentences joined by "\n".
-  function collapse(text) { return text.replace(/\s+/g, " ").trim(); }
+  // The report's rule (text_sha256): runs of white space (as Python's str.split() sees it, not JavaScript's \s)
+  // as one space, trimmed; sentences joined by "\n".
+  const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  const IS_SPACE = new RegExp(`[${SPACE}]`), SPACES = new RegExp(`[${SPACE}]+`, "g");
+  function collapse(text) { return text.replace(SPACES, " ").replace(/^ | $/g, ""); }
+  /* The report counts characters as Python does (code points); the DOM counts UTF-16 units. */
+  function unitOffsets(text) {
+    const offsets = [0];
+    for (const character of text) offsets.push(offsets[offsets.length - 1] + character.length);
+    return offsets;
+  }
+  const INTERACTIVE = "a[href], button, input, select, textarea, summary, [tabindex], [contenteditable]";
   function sha256(text) {
     const bytes = new TextEncoder().encode(text);
     const K = [], H = [];
@@ -98,7 +108,7 @@
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const value = node.nodeValue;
       for (let i = 0; i < value.length; i++) {
-        if (/\s/.test(value[i])) { spacePending = text.length > 0; continue; }
+        if (IS_SPACE.test(value[i])) { spacePending = text.length > 0; continue; }
         if (spacePending) { nodes.push([node, i]); text += " "; spacePending = false; }
         nodes.push([node, i]);
         text += value[i];
@@ -111,13 +121,21 @@
     const index = [];
     let at = 0, pending = false;
     for (let i = 0; i < text.length; i++) {
-      if (/\s/.test(text[i])) { index.push(at); pending = at > 0; continue; }
+      if (IS_SPACE.test(text[i])) { index.push(at); pending = at > 0; continue; }
       if (pending) { at++; pending = false; }
       index.push(at);
       at++;
     }
     index.push(at);
     return index;
+  }
+
+  /* An address the player may play and offer for download: never a javascript: or data: URL. */
+  function safeUrl(value) {
+    try {
+      const url = new URL(value || "", document.baseURI);
+      return ["http:", "https:", "file:", "blob:"].includes(url.protocol) ? url.href : "";
+    } catch (error) { return ""; }
   }
 
   class ArticleAudioPlayer extends HTMLElement {
@@ -151,8 +169,8 @@
       this.sentences = report.sentences || [];
       this.id = this.id || `article-audio-${++made}`;
       const id = this.id;
-      const src = this.getAttribute("src") || report.output;
-      const audio = this.audio = h("audio", { preload: "metadata", src });
+      const src = safeUrl(this.getAttribute("src") || report.output);
+      const audio = this.audio = h("audio", { preload: this.getAttribute("preload") === "none" ? "none" : "metadata", src });
       const duration = report.duration_seconds || 0;
       this.duration = duration;
       const noticeText = this.getAttribute("notice") || report.notice || NOTICE;
@@ -173,7 +191,8 @@
         h("span", { class: "aap-vh" }, `Forward ${SKIP} seconds`));
       this.slider = h("input", { type: "range", class: "aap-seek", min: "0", max: String(duration), step: "any", value: "0",
         "aria-label": "Position in the audio", oninput: () => this.seek(Number(this.slider.value)),
-        onkeydown: (event) => this.sliderKey(event) });
+        onkeydown: (event) => this.sliderKey(event), onpointerdown: () => { this.dragging = true; },
+        onpointerup: () => { this.dragging = false; }, onchange: () => { this.dragging = false; } });
       this.elapsed = h("span", { class: "aap-elapsed" }, "0:00");
       this.total = h("span", { class: "aap-total" }, clock(duration));
       this.speed = h("select", { class: "aap-speed", id: `${id}-speed`, onchange: () => this.setSpeed(Number(this.speed.value)) },
@@ -183,9 +202,9 @@
       this.live = h("p", { class: "aap-vh", "aria-live": "polite" });
       this.stale = h("p", { class: "aap-stale", role: "status", hidden: true },
         "The audio may be out of date: the text on this page has changed since it was made.");
-      const download = h("a", { class: "aap-link", href: src, download: "" }, "Download audio");
-      const language = report.language || document.documentElement.lang || "en";
-      this.root = h("section", { class: "aap", lang: language, "aria-label": "Listen to this article",
+      const download = src ? h("a", { class: "aap-link", href: src, download: "" }, "Download audio") : null;
+      this.language = report.language || "";
+      this.root = h("section", { class: "aap", "aria-label": "Listen to this article",
           onkeydown: (event) => this.shortcut(event) },
         h("div", { class: "aap-head" },
           h("p", { class: "aap-title" }, "Listen to this article"),
@@ -253,7 +272,8 @@
         this.pieces[index].push(span);
         this.decorate(index);
       });
-      const text = h("div", { class: "aap-text", id: `${this.id}-text`, hidden: mode === "collapsed" }, ...paragraphs.values());
+      const text = h("div", { class: "aap-text", id: `${this.id}-text`, lang: this.language || null, hidden: mode === "collapsed" },
+        ...paragraphs.values());
       const toggle = h("button", { type: "button", class: "aap-link", "aria-expanded": String(mode !== "collapsed"),
         "aria-controls": text.id, onclick: () => {
           text.hidden = !text.hidden;
@@ -324,38 +344,52 @@
 
     decorate(index) {
       const spans = this.pieces[index];
-      const first = spans[0];
-      first.tabIndex = 0;
-      first.setAttribute("role", "button");
+      // A sentence is sought from its first piece that is not inside a link or another control of the page (a
+      // button inside a link is invalid, and a click there must follow the link).
+      const free = spans.filter((span) => !span.parentElement.closest(INTERACTIVE));
+      const first = free[0];
+      if (first) {
+        first.tabIndex = 0;
+        first.setAttribute("role", "button");
+      }
       const seek = (event) => {
         const selection = window.getSelection();
         if (event.type === "click" && selection && !selection.isCollapsed) return;  // selecting a word to report
         this.seek(this.sentences[index].start_ms / 1000);
       };
       const report = h("button", { type: "button", class: "aap-report", hidden: true,
-        onclick: () => this.openReport(index) }, h("span", { class: "aap-vh" }, "Report a mispronunciation in this sentence"),
-        h("span", { "aria-hidden": "true" }, "⚑"));
-      const show = () => { report.hidden = false; };
+        onclick: () => this.openReport(index, report) },
+        h("span", { class: "aap-vh" }, "Report a mispronunciation in this sentence"), h("span", { "aria-hidden": "true" }, "⚑"));
+      const belongs = (node) => node instanceof Node && (report.contains(node)
+        || spans.some((span) => span.contains(node) || (node.contains && node.contains(span))));
+      let hiding = null;
+      const show = () => { clearTimeout(hiding); report.hidden = false; };
       const hide = (event) => {
-        const to = event.relatedTarget;
-        if (to && (to === report || spans.includes(to))) return;
-        report.hidden = true;
+        if (belongs(event.relatedTarget) || this.reportOpenFor === report) return;
+        clearTimeout(hiding);
+        // a pointer on its way from the sentence to the button crosses a gap: give it time to arrive
+        hiding = setTimeout(() => {
+          if (!report.contains(document.activeElement) && !spans.includes(document.activeElement)
+              && !report.matches(":hover") && !spans.some((span) => span.matches(":hover"))) report.hidden = true;
+        }, event.type === "pointerleave" ? 400 : 0);
       };
       for (const span of spans) {
         span.dataset.aapSentence = String(index);
-        span.addEventListener("click", seek);
+        if (free.includes(span)) span.addEventListener("click", seek);
         span.addEventListener("pointerenter", show);
         span.addEventListener("pointerleave", hide);
         span.addEventListener("focusin", show);
         span.addEventListener("focusout", hide);
       }
-      first.addEventListener("keydown", (event) => {
+      if (first) first.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); seek(event); }
       });
-      report.addEventListener("pointerleave", hide);
-      report.addEventListener("focusout", hide);
+      for (const [type, handler] of [["pointerenter", show], ["pointerleave", hide], ["focusin", show], ["focusout", hide]]) {
+        report.addEventListener(type, handler);
+      }
       report.addEventListener("pointerdown", () => { this.selected = this.selectedWord(index); });
-      spans[spans.length - 1].after(report);
+      const last = spans[spans.length - 1];
+      (last.parentElement.closest("a, button") || last).after(report);
     }
 
     selectedWord(index) {
@@ -432,7 +466,7 @@
       const now = this.audio.currentTime || 0;
       const total = this.duration;
       this.elapsed.textContent = clock(now);
-      if (document.activeElement !== this.slider || this.audio.paused) this.slider.value = String(now);
+      if (!this.dragging) this.slider.value = String(now);
       this.slider.setAttribute("aria-valuetext", `${spokenTime(now)} of ${spokenTime(total)}`);
       const ms = now * 1000 + 1;
       let current = -1;
@@ -479,18 +513,22 @@
     wordRange(index, word) {
       const spans = this.pieces[index] || [];
       if (!spans.length) return null;
+      const text = this.sentences[index].text;
+      const units = unitOffsets(text);
+      const start = units[word.char_start], end = units[word.char_end];
+      if (start === undefined || end === undefined || end <= start) return null;
       const range = document.createRange();
       const located = this.textOf && this.textOf.get(index);
       if (!located) {  // a transcript span holds the sentence's text as it is written
         const node = spans[0].firstChild;
-        range.setStart(node, word.char_start);
-        range.setEnd(node, word.char_end);
+        range.setStart(node, start);
+        range.setEnd(node, end);
         return range;
       }
-      const index_ = collapsedIndex(this.sentences[index].text);
-      const start = located.nodes[index_[word.char_start]], last = located.nodes[index_[word.char_end] - 1];
-      if (!start || !last) return null;
-      range.setStart(start[0], start[1]);
+      const collapsed = collapsedIndex(text);
+      const first = located.nodes[collapsed[start]], last = located.nodes[collapsed[end] - 1];
+      if (!first || !last) return null;
+      range.setStart(first[0], first[1]);
       range.setEnd(last[0], last[1] + 1);
       return range;
     }
@@ -513,10 +551,10 @@
     record(index, word, note) {
       const report = this.report, settings = report.settings || {}, sentence = this.sentences[index];
       return {
-        schema: "article-audio-feedback/1", article: report.source || "", title: report.title || null,
+        schema: "article-audio-feedback/1", article: report.source_path || report.source || "", title: report.title || null,
         rendition: report.output || "", sentence_index: index,
         time_ms: this.current === index ? Math.round(this.audio.currentTime * 1000) : sentence.start_ms,
-        sentence: sentence.text, word: word || null, engine: settings.engine || "", engine_version: settings.engine_version || "",
+        sentence: Array.from(collapse(sentence.text)).slice(0, 5000).join(""), word: word || null, engine: settings.engine || "", engine_version: settings.engine_version || "",
         voice: settings.voice || "", lexicon_sha256: settings.lexicon_sha256 || null, input_sha256: report.input_sha256 || "",
         note: note || null,
       };
@@ -541,11 +579,18 @@
         h("p", {}, h("label", { for: `${id}-note` }, "What did you hear? (optional)"), this.reportNote),
         h("p", { class: "aap-actions" }, ...actions, close),
         this.reportStatus);
-      return h("dialog", { class: "aap-dialog", "aria-labelledby": `${id}-report-title` }, form);
+      const dialog = h("dialog", { class: "aap-dialog", "aria-labelledby": `${id}-report-title` }, form);
+      dialog.addEventListener("close", () => {  // focus goes back to the sentence's report button
+        const button = this.reportOpenFor;
+        this.reportOpenFor = null;
+        if (button) { button.hidden = false; button.focus(); }
+      });
+      return dialog;
     }
 
-    openReport(index) {
+    openReport(index, button) {
       this.reportIndex = index;
+      this.reportOpenFor = button;
       this.reportSentence.textContent = this.sentences[index].text;
       this.reportWord.value = this.selected || this.selectedWord(index);
       this.selected = "";
