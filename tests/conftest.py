@@ -146,3 +146,9 @@ SCREENSHOT_FOLDERS: list[Path] = []
 def pytest_terminal_summary(terminalreporter) -> None:
     for folder in dict.fromkeys(SCREENSHOT_FOLDERS):
         terminalreporter.write_line(f"screenshots of the player (1200 and 320 px, light and dark): {folder}")
+
+
+@pytest.fixture(scope="session")
+def screenshot_folders() -> list[Path]:
+    """Where a test records a folder of screenshots to be named at the end of the run."""
+    return SCREENSHOT_FOLDERS

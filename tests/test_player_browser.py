@@ -145,7 +145,7 @@ def test_the_page_loads_quietly_with_the_estimate_and_the_notice(site, open_page
     page.wait_for_timeout(300)
     assert page.evaluate("document.querySelector('audio').paused")  # it never autoplays
     assert page.locator(".aap-stale").is_hidden()  # the page's text is the rendered text
-    assert page.get_attribute("html", "lang") == "en-US"  # the controls' English inherits the page's language
+    assert page.get_attribute("html", "lang") == "en-US" and page.locator(".aap").get_attribute("lang") == "en"
     assert page.problems == []
 
 
@@ -421,9 +421,7 @@ def test_starting_one_player_pauses_the_others_and_chapters_seek(site, open_page
     assert page.problems == []
 
 
-def test_screenshots_for_a_person_to_look_at(site, open_page, tmp_path):
-    from tests.conftest import SCREENSHOT_FOLDERS
-
+def test_screenshots_for_a_person_to_look_at(site, open_page, tmp_path, screenshot_folders):
     folder = Path(os.environ.get("ARTICLE_AUDIO_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     for name, (width, height) in VIEWPORTS.items():
@@ -433,7 +431,7 @@ def test_screenshots_for_a_person_to_look_at(site, open_page, tmp_path):
             path = folder / f"ferry-{name}-{'dark' if dark else 'light'}.png"
             page.screenshot(path=str(path), full_page=True)
             assert path.stat().st_size > 10_000
-    SCREENSHOT_FOLDERS.append(folder)
+    screenshot_folders.append(folder)
 
 
 def test_embedded_on_a_served_page_it_fetches_its_report_and_follows_the_marked_text(site, open_page):

@@ -204,7 +204,8 @@
         "The audio may be out of date: the text on this page has changed since it was made.");
       const download = src ? h("a", { class: "aap-link", href: src, download: "" }, "Download audio") : null;
       this.language = report.language || "";
-      this.root = h("section", { class: "aap", "aria-label": "Listen to this article",
+      // the controls speak English whatever the article's language; the transcript gets the report's
+      this.root = h("section", { class: "aap", lang: "en", "aria-label": "Listen to this article",
           onkeydown: (event) => this.shortcut(event) },
         h("div", { class: "aap-head" },
           h("p", { class: "aap-title" }, "Listen to this article"),
