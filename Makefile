@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-neural bench-intelligibility bench-number-clarity bench-batch bench-batch-neural bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
+.PHONY: demo test bench bench-neural bench-intelligibility bench-number-clarity bench-cluster bench-batch bench-batch-neural bench-soak bench-newsroom bench-scaling bench-long venv wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,neural]'
+	$(BIN)/python -m pip install --quiet -e '.[test,neural,cluster]'
 	$(BIN)/python -m compileall -q pipeline  # as pip does for a wheel (benchmarks compile again what changed)
 	touch $(STAMP)
 
@@ -35,6 +35,9 @@ bench-intelligibility: $(STAMP)
 bench-number-clarity: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/number_clarity.py
+
+bench-cluster: $(STAMP)
+	$(BIN)/python benchmarks/cluster_bench.py
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py

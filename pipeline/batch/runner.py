@@ -73,6 +73,8 @@ class BatchConfig:
     notice: str = DEFAULT_NOTICE
     #: The pages this run keeps (set by run_batch from `pages`, or from the pages an earlier run wrote).
     site: Site | None = None
+    #: A Dask scheduler (tcp://HOST:PORT) whose workers render the articles instead of local processes.
+    scheduler: str | None = None
     #: Render in this process instead of in worker processes (jobs must be 1): for embedding the batch where an
     #: engine is registered at run time, and for tests. A crash in the engine then ends the whole batch.
     in_process: bool = False
@@ -349,21 +351,27 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
     config.cache_folder  # noqa: B018 - found here, so a missing home directory is one line, not dying workers
     started = time.perf_counter()
     lexicon = load_lexicon(config.lexicon_path) if config.lexicon_path else EMPTY_LEXICON
+    if config.scheduler:
+        from pipeline.batch.cluster import check_scheduler_address, dask_modules
+
+        check_scheduler_address(config.scheduler)
+        dask_modules()  # the extra's absence is one line, before anything else
     if config.dry_run:  # reads only: no output folder, no lock, no clean-up
-        jobs, stale, outcomes = _survey(config, lexicon)
+        with _executor(config) as (identity, _):
+            jobs, stale, outcomes = _survey(config, lexicon, identity)
         outcomes += [Outcome(job.relative, "would render") for job in stale]
         return BatchResult(tuple(outcomes), time.perf_counter() - started)
-    with output_lock(config.out_dir):
+    with output_lock(config.out_dir), _executor(config) as (identity, execute):
         config = dataclasses.replace(config, site=site_for(config.out_dir, pages=config.pages, title=config.feed_title,
                                                            feedback_url=config.feedback_url, url_base=config.feed_url))
         remove_partials(config.out_dir)
         remove_old_cache(config)
-        jobs, stale, outcomes = _survey(config, lexicon)
+        jobs, stale, outcomes = _survey(config, lexicon, identity)
         if on_outcome:
             for number, outcome in enumerate(outcomes, start=1):
                 on_outcome(outcome, number, len(jobs))
         try:
-            for outcome in _execute(config, lexicon, stale):
+            for outcome in execute(config, lexicon, stale):
                 outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome, len(outcomes), len(jobs))
@@ -374,9 +382,23 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
     return BatchResult(tuple(outcomes), time.perf_counter() - started, pruned, warnings)
 
 
-def _survey(config: BatchConfig, lexicon: Lexicon) -> tuple[list[Job], list[Job], list[Outcome]]:
+@contextmanager
+def _executor(config: BatchConfig) -> Iterator[tuple[str, Callable]]:
+    """The engine identity render keys carry and the function that renders stale articles: local worker
+    processes, or a Dask cluster (which also says what its workers' engine is, so this machine needs none)."""
+    if not config.scheduler:
+        yield engine_identity(config.settings), _execute
+        return
+    from pipeline.batch import cluster
+
+    with cluster.connected(config.scheduler) as client:
+        identity = cluster.cluster_identity(client, config.settings)
+        yield identity, lambda config, lexicon, jobs: cluster.execute(client, config, lexicon, jobs)
+
+
+def _survey(config: BatchConfig, lexicon: Lexicon, identity: str) -> tuple[list[Job], list[Job], list[Outcome]]:
     """Every article's job, the ones out of date, and the outcomes of the ones that are current (skipped)."""
-    jobs = plan(config, lexicon, engine_identity(config.settings))
+    jobs = plan(config, lexicon, identity)
     stale = [job for job in jobs if not is_current(job)]
     skipped = [Outcome(job.relative, "skipped", output=str(job.output.relative_to(config.out_dir)))
                for job in jobs if job not in stale]

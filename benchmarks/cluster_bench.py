@@ -1,0 +1,73 @@
+"""Batch on a Dask cluster against the local process pool: 50 articles with espeak-ng, two workers of one thread
+on this machine (a distributed.LocalCluster on loopback) against `batch --jobs 2`.
+
+Run: make bench-cluster   (installs the `cluster` extra)
+
+Both runs start cold (empty sentence caches, fresh output folders) and are timed end to end as the user runs
+them: a fresh `article-audio batch` process, with `--scheduler` for the cluster (the cluster is started before
+the clock starts, as a newsroom's would be running already). Target: the cluster's throughput at least 0.9
+times the local pool's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from batch_bench import make_articles  # noqa: E402
+from installed import byte_compile  # noqa: E402
+from scratch import scratch_folder  # noqa: E402
+
+
+def timed_batch(arguments: list[str], environment: dict) -> float:
+    """Wall seconds of one batch run in a fresh process; exits if the batch failed."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pipeline", "batch", *arguments], cwd=ROOT, env=environment,
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"batch failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=50)
+    args = parser.parse_args()
+    try:
+        import dask
+        from distributed import LocalCluster
+    except ImportError:
+        sys.exit("the cluster extra is missing: run `make bench-cluster` (or pip install -e '.[cluster]')")
+    byte_compile()
+    work = scratch_folder("article-audio-cluster-bench-")
+    articles = work / "articles"
+    make_articles(articles, args.articles)
+    words = sum(len(path.read_text().split()) for path in articles.glob("*.md"))
+    print(f"corpus   {args.articles} articles, {words} words, espeak-ng, mp3")
+
+    # Every sentence cache starts empty: the local run's (--cache-dir) and the workers' (their user cache).
+    environment = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-local")}
+    local = timed_batch([str(articles), "--out", str(work / "local"), "--jobs", "2", "--cache-dir",
+                         str(work / "local-cache")], environment)
+    os.environ["XDG_CACHE_HOME"] = str(work / "xdg-workers")  # the worker processes inherit it
+    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            local_directory=str(work / "dask"), silence_logs=50) as cluster:
+        remote = timed_batch([str(articles), "--out", str(work / "cluster"), "--scheduler",
+                              cluster.scheduler_address], {**environment, "XDG_CACHE_HOME": str(work / "xdg-client")})
+    print(f"local    --jobs 2: {local:.1f} s ({args.articles / local * 60:.1f} articles a minute)")
+    print(f"cluster  2 workers x 1 thread: {remote:.1f} s ({args.articles / remote * 60:.1f} articles a minute)")
+    print(f"ratio    cluster throughput / local = {local / remote:.2f} (target >= 0.9)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Batches on a Dask cluster: a real distributed.LocalCluster on loopback, two worker processes of one thread."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch.runner import BatchConfig, output_lock, run_batch
+from pipeline.stages.encode import decode_to_pcm
+from tests.test_cli import run
+
+pytestmark = pytest.mark.e2e
+try:
+    import distributed  # noqa: F401
+except ImportError:
+    if "CI" in os.environ:  # CI installs the extra: missing there is a failure, not a skip
+        raise
+    pytest.skip("the cluster extra is not installed (pip install -e '.[cluster]')", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "newsroom"
+ARTICLES = sorted((FIXTURES / "us-wire").glob("0[1-4]*.md")) + sorted((FIXTURES / "british-broadcaster").glob("0[12]*.md"))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """One LocalCluster for every test here (processes, 2 workers, 1 thread each), and a client to steer it."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 3, "distributed.worker.daemon": False}):
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                             local_directory=str(tmp_path_factory.mktemp("dask")), silence_logs=50)
+    client = Client(local, set_as_default=False)
+    yield local, client
+    client.close()
+    local.close()
+
+
+def corpus(folder: Path, articles=ARTICLES) -> Path:
+    (folder / "in").mkdir(parents=True, exist_ok=True)
+    for path in articles:
+        (folder / "in" / path.name).write_bytes(path.read_bytes())
+    return folder / "in"
+
+
+def reports(out: Path) -> dict[str, dict]:
+    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(out.glob("*.json"))
+            if path.name != "index.json" and not path.name.endswith(".chapters.json")}
+
+
+def test_a_cluster_run_makes_the_renditions_a_local_run_makes(cluster, tmp_path):
+    local, _ = cluster
+    source = corpus(tmp_path)
+    here = run_batch(BatchConfig(source, tmp_path / "local", jobs=2, cache_dir=tmp_path / "cache-local"))
+    there = run_batch(BatchConfig(source, tmp_path / "cluster", scheduler=local.scheduler_address, pages=True))
+    assert here.count("rendered") == there.count("rendered") == len(ARTICLES)
+    mine, theirs = reports(tmp_path / "local"), reports(tmp_path / "cluster")
+    assert mine.keys() == theirs.keys()
+    for stem in mine:
+        assert [s["text"] for s in mine[stem]["sentences"]] == [s["text"] for s in theirs[stem]["sentences"]]
+        assert [s["spoken"] for s in mine[stem]["sentences"]] == [s["spoken"] for s in theirs[stem]["sentences"]]
+        assert abs(theirs[stem]["duration_seconds"] / mine[stem]["duration_seconds"] - 1) < 0.02
+        assert theirs[stem]["render_key"] == mine[stem]["render_key"]  # the same keys: no re-render on switching
+        assert (tmp_path / "cluster" / f"{stem}.html").exists() and (tmp_path / "cluster" / f"{stem}.vtt").exists()
+    assert not list((tmp_path / "cluster").rglob(".*.partial*"))
+    again = run_batch(BatchConfig(source, tmp_path / "cluster", scheduler=local.scheduler_address))
+    assert again.count("skipped") == len(ARTICLES)
+
+
+def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_path):
+    local, client = cluster
+    source = corpus(tmp_path)
+    outcome = {}
+    runner = threading.Thread(target=lambda: outcome.update(result=run_batch(BatchConfig(
+        source, tmp_path / "out", scheduler=local.scheduler_address))))
+    runner.start()
+    deadline = time.monotonic() + 60
+    victim = None
+    while victim is None and time.monotonic() < deadline:
+        busy = [worker for worker, keys in client.processing().items() if any("article-audio" in k for k in keys)]
+        victim = busy[0] if busy else None
+        time.sleep(0.05)
+    assert victim, "no article started on the cluster"
+    with contextlib.suppress(Exception):
+        client.run(os._exit, 1, workers=[victim])  # the worker process dies mid-article; its nanny starts another
+    runner.join(timeout=240)
+    result = outcome["result"]
+    assert result.count("rendered") == len(ARTICLES), result.outcomes
+    for stem, report in reports(tmp_path / "out").items():
+        samples, _ = decode_to_pcm(tmp_path / "out" / report["output"], 8000)
+        assert abs(len(samples) / 2 / 8000 - report["duration_seconds"]) < 0.2  # whole files, none half-written
+    assert not list((tmp_path / "out").rglob(".*.partial*"))
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_an_article_that_fails_fails_alone_and_a_version_mismatch_is_named(cluster, tmp_path, monkeypatch):
+    from pipeline.batch import cluster as executor
+
+    local, _ = cluster
+    source = corpus(tmp_path, ARTICLES[:2])
+    (source / "empty.md").write_text("   \n", encoding="utf-8")
+    result = run_batch(BatchConfig(source, tmp_path / "out", scheduler=local.scheduler_address))
+    assert {o.source: o.status for o in result.outcomes} == {ARTICLES[0].name: "rendered",
+                                                             ARTICLES[1].name: "rendered", "empty.md": "failed"}
+    monkeypatch.setattr(executor, "__version__", "0.0.1")
+    (source / "empty.md").unlink()
+    result = run_batch(BatchConfig(source, tmp_path / "other", scheduler=local.scheduler_address))
+    reasons = [o.reason for o in result.outcomes]
+    assert all("runs article-audio" in reason and "but this client runs 0.0.1" in reason for reason in reasons)
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_75(tmp_path, capsys):
+    source = corpus(tmp_path, ARTICLES[:1])
+    started = time.monotonic()
+    code, out, err = run(capsys, "batch", source, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 75 and out == "" and err.count("\n") == 1
+    assert "the Dask scheduler at tcp://127.0.0.1:9 cannot be reached" in err and "next scheduled run" in err
+    assert time.monotonic() - started < 30
+    code, _, err = run(capsys, "batch", source, "--scheduler", "10.0.0.5:8786")
+    assert code == 2 and "give the scheduler's address, e.g. tcp://" in err
+
+
+def test_a_second_client_on_the_same_folder_exits_75_and_a_good_run_is_silent(cluster, tmp_path):
+    local, _ = cluster
+    source = corpus(tmp_path, ARTICLES[:1])
+    command = [sys.executable, "-m", "pipeline", "batch", str(source), "-o", str(tmp_path / "out"),
+               "--scheduler", local.scheduler_address]
+    with output_lock(tmp_path / "out"):
+        held = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert held.returncode == 75 and "another batch" in held.stderr
+    quiet = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")  # cron mails nothing: Dask stays quiet
+
+
+def test_sigterm_cancels_the_cluster_work_and_publishes_nothing_partial(cluster, tmp_path):
+    local, client = cluster
+    source = corpus(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", str(source), "-o", str(tmp_path / "out"),
+                                "--scheduler", local.scheduler_address], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            any("article-audio" in key for key in keys) for keys in client.processing().values()):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "no partial file was left" in stderr and "Traceback" not in stderr
+    out = tmp_path / "out"
+    assert not list(out.rglob(".*.partial*"))
+    for stem, report in reports(out).items():  # whatever was published is whole
+        assert (out / report["output"]).stat().st_size > 0
+    deadline = time.monotonic() + 30  # the client's tasks are cancelled: the cluster goes idle
+    while time.monotonic() < deadline and any(client.processing().values()):
+        time.sleep(0.1)
+    assert not any(client.processing().values())
