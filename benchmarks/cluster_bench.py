@@ -59,7 +59,7 @@ def main() -> None:
     local = timed_batch([str(articles), "--out", str(work / "local"), "--jobs", "2", "--cache-dir",
                          str(work / "local-cache")], environment)
     os.environ["XDG_CACHE_HOME"] = str(work / "xdg-workers")  # the worker processes inherit it
-    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+    with dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}), LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
             local_directory=str(work / "dask"), silence_logs=50) as cluster:
         remote = timed_batch([str(articles), "--out", str(work / "cluster"), "--scheduler",

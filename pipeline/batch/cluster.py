@@ -123,8 +123,14 @@ def _worker_engine(settings: RenderSettings):
     from pipeline.engines import get_engine
     from pipeline.files import user_cache_folder
 
+    from pipeline.memory import tune_allocator
+
     key = repr(settings)
     if getattr(_local, "settings", None) != key:
+        # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_ set, which pins glibc's mmap threshold at
+        # 128 KB: every loudness buffer is then a fresh mmap, and a render took 1.5 times as long. Our own
+        # allocator settings, as local workers have them, undo that (pipeline/memory.py).
+        tune_allocator()
         if getattr(_local, "engine", None) is not None:
             _local.engine.close()
         cache = AudioCache(user_cache_folder() / "sentences", DEFAULT_CACHE_MAX_BYTES)
@@ -191,11 +197,15 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
                     engine.synthesized - synthesized, engine.stats.hits - cached)
 
 
-def read_chunk(staging: str, name: str, offset: int, size: int) -> bytes:
-    """On the worker that rendered an article: one piece of one of its finished files."""
-    with open(Path(staging) / name, "rb") as file:
-        file.seek(offset)
-        return file.read(size)
+def read_pieces(staging: str, pieces: list[tuple[str, int, int]]) -> list[bytes]:
+    """On the worker that rendered an article: pieces (name, offset, size) of its finished files, at most
+    CHUNK_BYTES in all (small files travel several to a request, a large one a piece at a time)."""
+    found = []
+    for name, offset, size in pieces:
+        with open(Path(staging) / name, "rb") as file:
+            file.seek(offset)
+            found.append(file.read(size))
+    return found
 
 
 def remove_staging(staging: str) -> None:
@@ -361,23 +371,30 @@ class _WorkerGone(Exception):
 
 
 def _publish_files(client, result: Finished, audio: Path) -> None:
-    """Fetch every file of the article in chunks into partials beside their destinations, check each against the
-    worker's digest, then rename them all into place; an earlier rendition's files the worker did not make
-    (chapters an article no longer has, a page no longer written) go."""
+    """Fetch every file of the article in requests of at most CHUNK_BYTES into partials beside their
+    destinations, check each against the worker's digest, then rename them all into place; an earlier
+    rendition's files the worker did not make (chapters an article no longer has, a page no longer written) go.
+    The pieces are read by `Client.run`, beside the worker's task threads rather than in one: a worker busy
+    rendering its next article answers at once, instead of when that article is done."""
     from pipeline.publish.page import page_path, remove_own_page
     from pipeline.render import chapter_paths
 
     audio.parent.mkdir(parents=True, exist_ok=True)
-    with StagedOutputs() as outputs:
-        for name, size, digest in result.files:  # named after the audio, as render names them
-            partial = outputs.reserve(audio.parent / name)
-            check = hashlib.sha256()
-            with partial.open("wb") as file:
-                for offset in range(0, max(size, 1), CHUNK_BYTES):
-                    chunk = _fetch(client, result, name, offset, min(CHUNK_BYTES, size - offset))
-                    check.update(chunk)
-                    file.write(chunk)
-            if check.hexdigest() != digest or partial.stat().st_size != size:
+    with StagedOutputs() as outputs, contextlib.ExitStack() as files:
+        handles = {name: files.enter_context(outputs.reserve(audio.parent / name).open("wb"))
+                   for name, _, _ in result.files}  # named after the audio, as render names them
+        checks = {name: hashlib.sha256() for name in handles}
+        for request in _requests(result.files):
+            try:
+                pieces = client.run(read_pieces, result.staging, request, workers=[result.worker])[result.worker]
+            except Exception:
+                raise _WorkerGone(result.worker) from None
+            for (name, _, _), piece in zip(request, pieces, strict=True):
+                handles[name].write(piece)
+                checks[name].update(piece)
+        files.close()
+        for name, size, digest in result.files:
+            if checks[name].hexdigest() != digest:
                 raise _WorkerGone(name)
         outputs.publish()
     made = {name for name, _, _ in result.files}
@@ -386,26 +403,25 @@ def _publish_files(client, result: Finished, audio: Path) -> None:
             remove_own_page(leftover) if leftover.suffix == ".html" else leftover.unlink(missing_ok=True)
 
 
-def _fetch(client, result: Finished, name: str, offset: int, size: int) -> bytes:
-    if size <= 0:
-        return b""
-    if result.worker not in client.nthreads():
-        raise _WorkerGone(result.worker)
-    future = client.submit(read_chunk, result.staging, name, offset, size, workers=[result.worker],
-                           allow_other_workers=False, pure=False)
-    try:
-        return future.result(timeout=CHUNK_TIMEOUT_SECONDS)
-    except Exception:
-        future.cancel()
-        raise _WorkerGone(result.worker) from None
+def _requests(files: tuple[tuple[str, int, str], ...]) -> list[list[tuple[str, int, int]]]:
+    """The files cut into pieces and the pieces grouped into requests of at most CHUNK_BYTES, in order."""
+    requests: list[list[tuple[str, int, int]]] = [[]]
+    room = CHUNK_BYTES
+    for name, size, _ in files:
+        for offset in range(0, size, CHUNK_BYTES):
+            piece = min(CHUNK_BYTES, size - offset)
+            if piece > room:
+                requests.append([])
+                room = CHUNK_BYTES
+            requests[-1].append((name, offset, piece))
+            room -= piece
+    return [request for request in requests if request]
 
 
 def _forget(client, result: Finished) -> None:
     """Ask the worker to remove the article's staging folder (a worker that is gone took it with it)."""
     with contextlib.suppress(Exception):
-        if result.worker in client.nthreads():
-            client.submit(remove_staging, result.staging, workers=[result.worker], allow_other_workers=False,
-                          pure=False).result(timeout=30)
+        client.run(remove_staging, result.staging, workers=[result.worker], wait=False)
 
 
 def check_scheduler_address(address: str) -> str:
