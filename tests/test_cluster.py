@@ -163,3 +163,17 @@ def test_sigterm_cancels_the_cluster_work_and_publishes_nothing_partial(cluster,
     while time.monotonic() < deadline and any(client.processing().values()):
         time.sleep(0.1)
     assert not any(client.processing().values())
+
+
+def test_the_client_needs_no_engine_of_its_own(cluster, tmp_path, monkeypatch):
+    """Render keys carry the engine identity a worker reports: a client without the engine (or without the
+    neural extra, for piper) still plans and publishes."""
+    from pipeline.batch import runner
+
+    def no_engine_here(settings):
+        raise AssertionError("the client made an engine")
+
+    monkeypatch.setattr(runner, "engine_identity", no_engine_here)
+    local, _ = cluster
+    result = run_batch(BatchConfig(corpus(tmp_path, ARTICLES[:1]), tmp_path / "out", scheduler=local.scheduler_address))
+    assert result.count("rendered") == 1
