@@ -109,9 +109,12 @@ def test_an_article_that_fails_fails_alone_and_a_version_mismatch_is_named(clust
     local, _ = cluster
     source = corpus(tmp_path, ARTICLES[:2])
     (source / "empty.md").write_text("   \n", encoding="utf-8")
+    (source / "index.md").write_text("An article called index.", encoding="utf-8")
     result = run_batch(BatchConfig(source, tmp_path / "out", scheduler=local.scheduler_address))
-    assert {o.source: o.status for o in result.outcomes} == {ARTICLES[0].name: "rendered",
-                                                             ARTICLES[1].name: "rendered", "empty.md": "failed"}
+    assert {o.source: o.status for o in result.outcomes} == {ARTICLES[0].name: "rendered", ARTICLES[1].name: "rendered",
+                                                             "empty.md": "failed", "index.md": "failed"}
+    assert "would overwrite the batch's index.json" in next(o.reason for o in result.outcomes if o.source == "index.md")
+    (source / "index.md").unlink()
     monkeypatch.setattr(executor, "__version__", "0.0.1")
     (source / "empty.md").unlink()
     result = run_batch(BatchConfig(source, tmp_path / "other", scheduler=local.scheduler_address))

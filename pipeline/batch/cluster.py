@@ -290,7 +290,7 @@ def execute(client, config, lexicon: Lexicon, jobs: list) -> Iterator:
     """Render the jobs on the cluster, longest first, a bounded number in flight; yield each article's Outcome as
     its files are published. Interrupted (Ctrl-C, SIGTERM), it cancels what is still queued or running: a task
     already running may finish on its worker, and its files are never fetched or published."""
-    from pipeline.batch.runner import Outcome, longest_first
+    from pipeline.batch.runner import Outcome, longest_first, refusal
 
     _, as_completed, _ = dask_modules()
     lexicon_bytes = Path(config.lexicon_path).read_bytes() if config.lexicon_path else None
@@ -300,16 +300,25 @@ def execute(client, config, lexicon: Lexicon, jobs: list) -> Iterator:
     running: dict = {}
     done = as_completed(loop=client.loop)
 
-    def submit_next() -> None:
+    def submit_next() -> Iterator:
+        """Start the next article, or yield why it cannot start (where it would go, or its file unreadable)."""
         job = waiting.popleft()
-        remote = _remote_job(job, config, lexicon_bytes)
+        refused = refusal(job, config)
+        if refused:
+            yield refused
+            return
+        try:
+            remote = _remote_job(job, config, lexicon_bytes)
+        except OSError as error:
+            yield Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})")
+            return
         future = client.submit(render_remote, remote, pure=False, key=f"article-audio-{uuid.uuid4().hex}")
         running[future] = job
         done.add(future)
 
     try:
         while waiting and len(running) < threads * IN_FLIGHT_PER_THREAD:
-            submit_next()
+            yield from submit_next()
         for future in done:
             job = running.pop(future)
             outcome = _collect(client, future, job, config)
@@ -322,7 +331,7 @@ def execute(client, config, lexicon: Lexicon, jobs: list) -> Iterator:
             else:
                 yield outcome
             while waiting and len(running) < threads * IN_FLIGHT_PER_THREAD:
-                submit_next()
+                yield from submit_next()
     finally:
         if running:
             with contextlib.suppress(Exception):

@@ -260,17 +260,25 @@ def _die_with_parent() -> None:
         pass  # not Linux: an orphaned worker finishes its article, which is still published atomically
 
 
+def refusal(job: Job, config: BatchConfig) -> Outcome | None:
+    """The failure of an article that must not be rendered where it would go, or None."""
+    if job.output.with_suffix(".json") == config.out_dir / "index.json":
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: its report would overwrite the batch's "
+                       "index.json; rename the article")
+    if job.clash:
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: same output as {job.clash}; rename one of them")
+    return None
+
+
 def _render_job(job: Job) -> Outcome:
     """Render one article in a worker; any failure becomes that article's outcome, never the batch's."""
     from pipeline.render import render
 
     config, engine = _worker["config"], _worker["engine"]
     started = time.perf_counter()
-    if job.output.with_suffix(".json") == config.out_dir / "index.json":
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: its report would overwrite the batch's "
-                       "index.json; rename the article")
-    if job.clash:
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: same output as {job.clash}; rename one of them")
+    refused = refusal(job, config)
+    if refused:
+        return refused
     synthesized, cached = engine.synthesized, engine.stats.hits
     try:
         data = job.source.read_bytes()
