@@ -38,8 +38,10 @@ def cluster(tmp_path_factory):
     from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 3, "distributed.worker.daemon": False}):
+        # made before any test's own cache folder: the workers get one of theirs, never the user's
         local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                             local_directory=str(tmp_path_factory.mktemp("dask")), silence_logs=50)
+                             local_directory=str(tmp_path_factory.mktemp("dask")), silence_logs=50,
+                             env={"XDG_CACHE_HOME": str(tmp_path_factory.mktemp("worker-cache"))})
     client = Client(local, set_as_default=False)
     yield local, client
     client.close()
@@ -59,7 +61,7 @@ def reports(out: Path) -> dict[str, dict]:
 
 
 def test_a_cluster_run_makes_the_renditions_a_local_run_makes(cluster, tmp_path):
-    local, _ = cluster
+    local, client = cluster
     source = corpus(tmp_path)
     here = run_batch(BatchConfig(source, tmp_path / "local", jobs=2, cache_dir=tmp_path / "cache-local"))
     there = run_batch(BatchConfig(source, tmp_path / "cluster", scheduler=local.scheduler_address, pages=True))
@@ -73,6 +75,8 @@ def test_a_cluster_run_makes_the_renditions_a_local_run_makes(cluster, tmp_path)
         assert theirs[stem]["render_key"] == mine[stem]["render_key"]  # the same keys: no re-render on switching
         assert (tmp_path / "cluster" / f"{stem}.html").exists() and (tmp_path / "cluster" / f"{stem}.vtt").exists()
     assert not list((tmp_path / "cluster").rglob(".*.partial*"))
+    folders = client.run(lambda dask_worker: dask_worker.local_directory).values()
+    assert [path for folder in folders for path in Path(folder).glob("article-audio-staging/*")] == []  # swept
     again = run_batch(BatchConfig(source, tmp_path / "cluster", scheduler=local.scheduler_address))
     assert again.count("skipped") == len(ARTICLES)
 

@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -231,7 +232,11 @@ def connected(address: str) -> Iterator[object]:
     Client, _, config = dask_modules()
     quiet = _QuietDask()
     try:
-        with config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT_SECONDS}s"}):
+        # distributed warns through `warnings` when client, scheduler and workers differ in a package's micro
+        # version: not this run's business, and cron would mail it every time
+        with config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT_SECONDS}s"}), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         quiet.close()
@@ -430,7 +435,8 @@ def _requests(files: tuple[tuple[str, int, str], ...]) -> list[list[tuple[str, i
 def _forget(client, result: Finished) -> None:
     """Ask the worker to remove the article's staging folder (a worker that is gone took it with it)."""
     with contextlib.suppress(Exception):
-        client.run(remove_staging, result.staging, workers=[result.worker], wait=False)
+        if result.worker in client.nthreads():  # a worker that is gone took its folder with it
+            client.run(remove_staging, result.staging, workers=[result.worker], on_error="ignore")
 
 
 def check_scheduler_address(address: str) -> str:
