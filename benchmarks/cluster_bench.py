@@ -67,7 +67,7 @@ def main() -> None:
         os.environ["XDG_CACHE_HOME"] = str(run / "xdg-workers")  # the worker processes inherit it
         with dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False,
                               "temporary-directory": str(run)}), \
-                LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                              local_directory=str(run / "dask"), silence_logs=50) as cluster:
             cluster_times.append(timed_batch([str(articles), "--out", str(run / "cluster"), "--scheduler",
                                               cluster.scheduler_address],

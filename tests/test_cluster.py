@@ -39,7 +39,7 @@ def cluster(tmp_path_factory):
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 3, "distributed.worker.daemon": False}):
         # made before any test's own cache folder: the workers get one of theirs, never the user's
-        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                              local_directory=str(tmp_path_factory.mktemp("dask")), silence_logs=50,
                              env={"XDG_CACHE_HOME": str(tmp_path_factory.mktemp("worker-cache"))})
     client = Client(local, set_as_default=False)
