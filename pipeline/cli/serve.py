@@ -44,6 +44,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(serve_forever(options, ready))
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+    except KeyboardInterrupt:  # a signal that came before the loop took them over
+        pass
+    print("stopped", file=sys.stderr)
     return 0

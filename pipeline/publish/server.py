@@ -13,6 +13,7 @@ import contextlib
 import ipaddress
 import mimetypes
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -240,10 +241,20 @@ def serving(options: ServeOptions) -> Iterator[str]:
 
 
 async def serve_forever(options: ServeOptions, on_ready) -> None:
-    """Serve until cancelled (Ctrl-C or SIGTERM), calling `on_ready(url)` once listening."""
+    """Serve until Ctrl-C or SIGTERM, calling `on_ready(url)` once listening. The signals are taken inside the
+    event loop (raised from a plain handler, they could land in the middle of a connection's callback)."""
     runner, url = await start(options)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    handled = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+            loop.add_signal_handler(signum, stop.set)
+            handled.append(signum)
     on_ready(url)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
         await runner.cleanup()
