@@ -48,6 +48,14 @@ def make_articles(folder: Path, count: int) -> None:
         (folder / f"article{index:03d}.md").write_text(f"# Article {index}\n\n" + "\n\n".join(chosen), encoding="utf-8")
 
 
+def article_corpus(prefix: str, count: int) -> tuple[Path, Path, int]:
+    """A scratch folder with `count` generated articles in its `articles` folder: (folder, articles, words)."""
+    work = scratch_folder(prefix)
+    articles = work / "articles"
+    make_articles(articles, count)
+    return work, articles, sum(len(path.read_text().split()) for path in articles.glob("*.md"))
+
+
 @dataclass(frozen=True)
 class Run:
     """One batch run in a fresh process: wall seconds, CPU seconds of it and everything it started, peak KiB."""
@@ -87,10 +95,7 @@ def main() -> None:
     parser.add_argument("--engine", default="espeak", choices=("espeak", "piper"))
     args = parser.parse_args()
     byte_compile()
-    work = scratch_folder("article-audio-batch-bench-")
-    articles = work / "articles"
-    make_articles(articles, args.articles)
-    words = sum(len(p.read_text().split()) for p in articles.glob("*.md"))
+    work, articles, words = article_corpus("article-audio-batch-bench-", args.articles)
     print(f"corpus   {args.articles} articles, {words} words")
 
     if args.engine == "piper":  # the voice patched for word timings, made once, before anything is timed

@@ -24,9 +24,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from batch_bench import make_articles  # noqa: E402
+from batch_bench import article_corpus  # noqa: E402
 from installed import byte_compile  # noqa: E402
-from scratch import scratch_folder  # noqa: E402
 
 
 def timed_batch(arguments: list[str], environment: dict) -> float:
@@ -51,10 +50,7 @@ def main() -> None:
     except ImportError:
         sys.exit("the cluster extra is missing: run `make bench-cluster` (or pip install -e '.[cluster]')")
     byte_compile()
-    work = scratch_folder("article-audio-cluster-bench-")
-    articles = work / "articles"
-    make_articles(articles, args.articles)
-    words = sum(len(path.read_text().split()) for path in articles.glob("*.md"))
+    work, articles, words = article_corpus("article-audio-cluster-bench-", args.articles)
     print(f"corpus   {args.articles} articles, {words} words, espeak-ng, mp3")
 
     local_times, cluster_times = [], []

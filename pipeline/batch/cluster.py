@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import ArticleAudioError, UsageError
-from pipeline.files import StagedOutputs
+from pipeline.files import StagedOutputs, file_sha256
 from pipeline.lexicon.model import Lexicon
 from pipeline.publish.page import PageOptions
 from pipeline.settings import RenderSettings
@@ -193,7 +193,7 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
     except Exception as error:  # a bug must not stop the other articles
         shutil.rmtree(staging, ignore_errors=True)
         return Refused(f"internal error on worker {get_worker().address}: {type(error).__name__}: {error}")
-    files = tuple((path.name, path.stat().st_size, _sha256(path)) for path in sorted(staging.iterdir()))
+    files = tuple((path.name, path.stat().st_size, file_sha256(path)) for path in sorted(staging.iterdir()))
     return Finished(get_worker().address, str(staging), files, time.perf_counter() - started,
                     engine.synthesized - synthesized, engine.stats.hits - cached)
 
@@ -212,14 +212,6 @@ def read_pieces(staging: str, pieces: list[tuple[str, int, int]]) -> list[bytes]
 def remove_staging(staging: str) -> None:
     """On the worker that rendered an article: its staging folder, once the client has every file."""
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- on the client ---------------------------------------------------------------------------------------
@@ -366,7 +358,7 @@ def _collect(client, future, job, config):
         return Outcome(job.relative, "failed", reason=f"{job.relative}: {type(error).__name__}: {_first_line(error)}")
     if isinstance(result, Refused):
         return Outcome(job.relative, "failed", reason=result.reason)
-    if job.source.exists() and _sha256(job.source) != job.source_sha256:
+    if job.source.exists() and file_sha256(job.source) != job.source_sha256:
         _forget(client, result)
         return Outcome(job.relative, "failed", reason=f"{job.relative}: changed during the run; the next run "
                        "renders the new text")

