@@ -31,6 +31,13 @@ class OutputError(ArticleAudioError):
     exit_code = 2
 
 
+class TryAgainLater(ArticleAudioError):
+    """Something the run needs is busy or away for now (another batch holds the folder, the Dask scheduler is
+    unreachable): exit 75, EX_TEMPFAIL, and the next scheduled run tries again."""
+
+    exit_code = 75
+
+
 class EngineError(ArticleAudioError):
     """The speech engine is missing, failed, hung or returned no audio."""
 

@@ -2,10 +2,11 @@
 
 The client (the machine running `batch`) keeps everything that must happen in one place: the output folder's
 lock, the render keys, the index, the feed, the pages and the atomic publishing. Workers get each article's
-text, settings and lexicon as bytes (they need not see the client's folders), synthesize and encode into a
-staging folder of their own, keep their own sentence cache, and hand the finished files back in chunks; the
-client writes them beside their destinations and renames them into place only when every file of the article
-has arrived whole. No process holds a whole rendition in memory.
+text, settings and the parsed lexicon in the task (they need not see the client's folders), synthesize and
+encode into a staging folder of their own, keep their own sentence cache, and hand the finished files back in
+chunks, straight to the client rather than through the scheduler; the client writes them beside their
+destinations and renames them into place only when every file of the article has arrived whole. No process
+holds a whole rendition in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import hashlib
 import logging
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -24,13 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import ArticleAudioError, UsageError
+from pipeline.errors import ArticleAudioError, TryAgainLater, UsageError
 from pipeline.files import StagedOutputs, file_sha256
 from pipeline.lexicon.model import Lexicon
 from pipeline.publish.page import PageOptions
 from pipeline.settings import RenderSettings
 
-EX_TEMPFAIL = 75
 INSTALL_HINT = "pip install 'article-audio[cluster]'"
 #: How long to wait for the scheduler before giving up for this run (cron tries again).
 CONNECT_TIMEOUT_SECONDS = 10
@@ -39,29 +40,37 @@ CHUNK_BYTES = 4 * 1024**2
 #: Articles in flight for each thread the cluster has: enough to keep every worker busy, few enough that an
 #: interrupted run has little to cancel.
 IN_FLIGHT_PER_THREAD = 2
-#: How long the client waits for one chunk from a worker before treating the worker as gone.
+#: How long the client waits for one request to a worker (a chunk, a clean-up) before treating the worker as gone.
 CHUNK_TIMEOUT_SECONDS = 120
+#: How long a run waits while the cluster has no worker at all (at the start, or after they all left) before it
+#: exits 75 for the next scheduled run.
+NO_WORKERS_SECONDS = 120
+#: How often the client looks up from waiting for articles to check that the scheduler and workers are there.
+POLL_SECONDS = 2
 #: Times an article is rendered again because the worker holding its finished files went away before they arrived.
 FETCH_RETRIES = 2
+#: Times an article is submitted again after Dask gave up on it (KilledWorker: its workers died
+#: `distributed.scheduler.allowed-failures` times). It may only have shared a worker with the article that kills.
+KILLED_RETRIES = 1
+#: Dask's log records kept while a client runs, printed only when something failed.
+HELD_LOG_RECORDS = 50
 #: A worker removes staging folders older than this that no client came back for (its client was killed).
 STALE_STAGING_SECONDS = 6 * 3600
 _STAGING = "article-audio-staging"
 
 
-class SchedulerUnavailable(ArticleAudioError):
-    """The Dask scheduler cannot be reached now: the run exits 75 and cron tries again."""
-
-    exit_code = EX_TEMPFAIL
+class SchedulerUnavailable(TryAgainLater):
+    """The Dask scheduler cannot be reached now, or has no workers: the run exits 75 and cron tries again."""
 
 
 def dask_modules():
-    """distributed's Client, as_completed and config, or a UsageError naming the extra to install."""
+    """distributed's Client, wait and config, or a UsageError naming the extra to install."""
     try:
         import dask
-        from distributed import Client, as_completed
+        from distributed import Client, wait
     except ImportError:
         raise UsageError(f"--scheduler needs Dask distributed; run `{INSTALL_HINT}`") from None
-    return Client, as_completed, dask.config
+    return Client, wait, dask.config
 
 
 @dataclass(frozen=True)
@@ -76,8 +85,8 @@ class RemoteJob:
     key: str
     output_name: str  # the audio file's name; the other files are named after it
     settings: RenderSettings
-    lexicon: bytes | None
-    lexicon_name: str | None
+    engine_identity: str  # what the render key was made with: a worker with another engine or voice refuses
+    lexicon: Lexicon  # parsed once by the client: the one the render keys were made with
     notice: str
     max_minutes: float
     page: PageOptions | None
@@ -123,7 +132,6 @@ def _worker_engine(settings: RenderSettings):
     from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES, AudioCache, CachedEngine
     from pipeline.engines import get_engine
     from pipeline.files import user_cache_folder
-
     from pipeline.memory import tune_allocator
 
     key = repr(settings)
@@ -140,16 +148,15 @@ def _worker_engine(settings: RenderSettings):
     return _local.engine
 
 
-def _worker_lexicon(data: bytes | None, name: str | None) -> Lexicon:
-    from pipeline.lexicon.model import EMPTY_LEXICON, parse_lexicon
+def _worker_engine_identity(settings: RenderSettings) -> str:
+    """This worker's engine identity for these settings, found once."""
+    from pipeline.batch.runner import engine_identity
 
-    if data is None:
-        return EMPTY_LEXICON
-    digest = hashlib.sha256(data).hexdigest()
-    if getattr(_local, "lexicon_sha256", None) != digest:
-        _local.lexicon = parse_lexicon(data, name=name or "lexicon")
-        _local.lexicon_sha256 = digest
-    return _local.lexicon
+    key = repr(settings)
+    if getattr(_local, "identity_for", None) != key:
+        _local.identity = engine_identity(settings)
+        _local.identity_for = key
+    return _local.identity
 
 
 def _staging_root() -> Path:
@@ -180,10 +187,16 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
     staging = _staging_root() / uuid.uuid4().hex
     staging.mkdir()
     try:
+        identity = _worker_engine_identity(job.settings)
+        if identity != job.engine_identity:
+            shutil.rmtree(staging, ignore_errors=True)
+            return Refused(f"{job.relative}: worker {get_worker().address} speaks with {_engine_words(identity)} but "
+                           f"this run's render keys were made for {_engine_words(job.engine_identity)}; install the "
+                           "same engine and voice on every worker")
         engine = _worker_engine(job.settings)
         synthesized, cached = engine.synthesized, engine.stats.hits
         article = parse_article(job.source, name=job.name, label=job.label)
-        render(article, lexicon=_worker_lexicon(job.lexicon, job.lexicon_name), settings=job.settings,
+        render(article, lexicon=job.lexicon, settings=job.settings,
                out=staging / job.output_name, engine=engine,
                report_extra={"render_key": job.key, "source_path": job.relative}, overlap_encoding=False, force=True,
                max_minutes=job.max_minutes, notice=job.notice, page=job.page)
@@ -196,6 +209,13 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
     files = tuple((path.name, path.stat().st_size, file_sha256(path)) for path in sorted(staging.iterdir()))
     return Finished(get_worker().address, str(staging), files, time.perf_counter() - started,
                     engine.synthesized - synthesized, engine.stats.hits - cached)
+
+
+def _engine_words(identity: str) -> str:
+    """An engine identity (name|version|voice) as a message says it."""
+    name, _, rest = identity.partition("|")
+    version, _, voice = rest.partition("|")
+    return f"{name} {version} (voice {voice})" if voice else identity
 
 
 def read_pieces(staging: str, pieces: list[tuple[str, int, int]]) -> list[bytes]:
@@ -217,12 +237,22 @@ def remove_staging(staging: str) -> None:
 # --- on the client ---------------------------------------------------------------------------------------
 
 
+class ClusterRun:
+    """A client of the scheduler for one batch, and Dask's log records held back while it runs."""
+
+    def __init__(self, client, address: str, held: _HeldLogs) -> None:
+        self.client = client
+        self.address = address
+        self.held = held
+        self.failed = False  # any article failed: Dask's held records go to standard error at the end
+
+
 @contextlib.contextmanager
-def connected(address: str) -> Iterator[object]:
-    """A client of the scheduler at `address`, Dask's own logging kept off standard error (cron mails only
-    failures; the batch's own lines say what failed), or SchedulerUnavailable within the timeout."""
+def connected(address: str) -> Iterator[ClusterRun]:
+    """A client of the scheduler at `address`, Dask's own logging kept off standard error unless something
+    failed (cron mails only failures), or SchedulerUnavailable within the timeout."""
     Client, _, config = dask_modules()
-    quiet = _QuietDask()
+    held = _HeldLogs()
     try:
         # distributed warns through `warnings` when client, scheduler and workers differ in a package's micro
         # version: not this run's business, and cron would mail it every time
@@ -231,32 +261,63 @@ def connected(address: str) -> Iterator[object]:
             warnings.simplefilter("ignore")
             client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
-        quiet.close()
+        held.close(show=False)
         raise SchedulerUnavailable(f"the Dask scheduler at {address} cannot be reached ({_first_line(error)}); "
                                    "this run exits and the next scheduled run tries again") from None
+    run = ClusterRun(client, address, held)
+    ended_well = False
     try:
-        yield client
+        yield run
+        ended_well = True
     finally:
         with contextlib.suppress(Exception):
             client.close(timeout=5)
-        quiet.close()
+        held.close(show=run.failed or not ended_well)
 
 
-class _QuietDask:
-    """distributed's log records held back from standard error while a client runs."""
+class _HeldLogs(logging.Handler):
+    """Log records of distributed (and of tornado, its event loop) kept from standard error while a client runs;
+    the last few are printed if the run fails, so the cron mail says what Dask saw."""
+
+    LOGGERS = ("distributed", "tornado")
 
     def __init__(self) -> None:
-        self.logger = logging.getLogger("distributed")
-        self.saved = (self.logger.level, self.logger.propagate, list(self.logger.handlers))
-        self.logger.handlers = [logging.NullHandler()]
-        self.logger.propagate = False
-        self.logger.setLevel(logging.CRITICAL)
+        super().__init__(logging.WARNING)
+        self.records: deque[logging.LogRecord] = deque(maxlen=HELD_LOG_RECORDS)
+        self.setFormatter(logging.Formatter("article-audio: dask: %(levelname)s %(name)s: %(message)s"))
+        self.saved = {}
+        # distributed gives some of its loggers (distributed.client, tornado.application, ...) a standard error
+        # handler of their own, not propagating: each is held, not only the two roots
+        names = {name for name in logging.root.manager.loggerDict
+                 if any(name == root or name.startswith(root + ".") for root in self.LOGGERS)}
+        for name in sorted(names | set(self.LOGGERS)):
+            logger = logging.getLogger(name)
+            if name not in self.LOGGERS and not logger.handlers:
+                continue  # propagates to a held logger
+            self.saved[name] = (logger.level, logger.propagate, list(logger.handlers))
+            logger.handlers = [self]
+            logger.propagate = False
+            logger.setLevel(logging.WARNING)
 
-    def close(self) -> None:
-        level, propagate, handlers = self.saved
-        self.logger.setLevel(level)
-        self.logger.propagate = propagate
-        self.logger.handlers = handlers
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record (its text made now: its arguments may change)."""
+        with contextlib.suppress(Exception):
+            record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+            self.records.append(record)
+
+    def close(self, show: bool = False) -> None:
+        """Give the loggers their handlers back; print what was held when asked to."""
+        for name, (level, propagate, handlers) in self.saved.items():
+            logger = logging.getLogger(name)
+            logger.setLevel(level)
+            logger.propagate = propagate
+            logger.handlers = handlers
+        self.saved = {}
+        if show:
+            for record in self.records:
+                print(self.format(record).splitlines()[0], file=sys.stderr)
+        self.records.clear()
+        super().close()
 
 
 def _first_line(error: BaseException) -> str:
@@ -264,124 +325,221 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def cluster_identity(client, settings: RenderSettings) -> str:
-    """The engine identity for render keys, as a worker computes it (this machine needs no engine of its own, not
-    even the neural extra). Workers that cannot import article-audio, or run another version, are not refused
-    here: each article they are given fails with a line saying so."""
-    from pipeline.batch.runner import engine_identity
+#: The engine identity used when no worker can run article-audio: it matches no render key, so every article is
+#: submitted, and each fails saying why.
+UNKNOWN_IDENTITY = "unknown|workers cannot run article-audio|"
 
+
+def cluster_identity(run: ClusterRun, settings: RenderSettings) -> str:
+    """The engine identity for render keys, as a worker computes it (this machine needs no engine of its own, not
+    even the neural extra). Workers that cannot import article-audio, or run another version or engine, are not
+    refused here: each article they are given fails with a line saying so."""
+    _wait_for_workers(run)
     try:
-        _, identity = client.submit(worker_identity, settings, __version__, pure=False).result(
-            timeout=CHUNK_TIMEOUT_SECONDS)
+        _, identity = run.client.submit(worker_identity, settings, __version__, pure=False, priority=100).result(
+            timeout=NO_WORKERS_SECONDS)
     except ArticleAudioError:
         raise
     except TimeoutError:
-        raise SchedulerUnavailable(f"no Dask worker answered within {CHUNK_TIMEOUT_SECONDS} s; start workers with "
-                                   "`dask worker` and try again") from None
+        raise SchedulerUnavailable(f"no Dask worker of {run.address} answered within {NO_WORKERS_SECONDS} s; "
+                                   "this run exits and the next scheduled run tries again") from None
     except Exception:  # the workers cannot run our code at all: the articles will say why
-        return engine_identity(settings)
+        return UNKNOWN_IDENTITY
     return identity
 
 
-def execute(client, config, lexicon: Lexicon, jobs: list) -> Iterator:
+def _wait_for_workers(run: ClusterRun) -> None:
+    """Return once the cluster has a worker; SchedulerUnavailable after NO_WORKERS_SECONDS without one."""
+    deadline = time.monotonic() + NO_WORKERS_SECONDS
+    while not _threads(run):
+        if time.monotonic() > deadline:
+            raise SchedulerUnavailable(f"the Dask scheduler at {run.address} has had no worker for "
+                                       f"{NO_WORKERS_SECONDS} s (start them with `dask worker {run.address}`); "
+                                       "this run exits and the next scheduled run tries again")
+        time.sleep(min(POLL_SECONDS, 0.5))
+
+
+def _threads(run: ClusterRun) -> int:
+    """The threads the cluster's workers have now; SchedulerUnavailable once the client has lost the scheduler."""
+    if run.client.status in ("closing", "closed"):
+        raise SchedulerUnavailable(f"the connection to the Dask scheduler at {run.address} was lost; what was "
+                                   "published stays, and the next scheduled run renders the rest")
+    try:
+        return sum(run.client.nthreads().values())
+    except Exception:  # the scheduler went away between the check and the call: said on the next look
+        return 0
+
+
+def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str) -> Iterator:
     """Render the jobs on the cluster, longest first, a bounded number in flight; yield each article's Outcome as
     its files are published. Interrupted (Ctrl-C, SIGTERM), it cancels what is still queued or running: a task
-    already running may finish on its worker, and its files are never fetched or published."""
+    already running may finish on its worker, and its files are never fetched or published. Losing the
+    scheduler, or every worker for NO_WORKERS_SECONDS, ends the run with SchedulerUnavailable (exit 75)."""
     from pipeline.batch.runner import Outcome, longest_first, refusal
 
-    _, as_completed, _ = dask_modules()
-    lexicon_bytes = Path(config.lexicon_path).read_bytes() if config.lexicon_path else None
-    threads = sum(client.nthreads().values()) or 1
+    _, wait, _ = dask_modules()
     waiting = deque(longest_first(jobs))
-    attempts: dict[str, int] = {}
+    fetches: dict[str, int] = {}
+    kills: dict[str, int] = {}
     running: dict = {}
-    done = as_completed(loop=client.loop)
 
-    def submit_next() -> Iterator:
-        """Start the next article, or yield why it cannot start (where it would go, or its file unreadable)."""
+    def submit_next() -> Outcome | None:
+        """Start the next article, or say why it cannot start (where it would go, its file unreadable or changed)."""
         job = waiting.popleft()
         refused = refusal(job, config)
         if refused:
-            yield refused
-            return
+            return refused
         try:
-            remote = _remote_job(job, config, lexicon_bytes)
+            remote = _remote_job(job, config, lexicon, identity)
         except OSError as error:
-            yield Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})")
-            return
-        future = client.submit(render_remote, remote, pure=False, key=f"article-audio-{uuid.uuid4().hex}")
+            return Outcome(job.relative, "failed", reason=f"{job.relative}: cannot be read ({error.strerror})")
+        if remote is None:
+            return Outcome(job.relative, "failed", reason=f"{job.relative}: changed during the run; the next run "
+                           "renders the new text")
+        future = run.client.submit(render_remote, remote, pure=False, key=f"article-audio-{uuid.uuid4().hex}")
         running[future] = job
-        done.add(future)
+        return None
+
+    def fill() -> Iterator:
+        room = max(_threads(run), 1) * IN_FLIGHT_PER_THREAD
+        while waiting and len(running) < room:
+            refused = submit_next()
+            if refused:
+                run.failed = True
+                yield refused
 
     try:
-        while waiting and len(running) < threads * IN_FLIGHT_PER_THREAD:
-            yield from submit_next()
-        for future in done:
-            job = running.pop(future)
-            outcome = _collect(client, future, job, config)
-            if outcome is None and attempts.get(job.relative, 0) < FETCH_RETRIES:  # its worker went away
-                attempts[job.relative] = attempts.get(job.relative, 0) + 1
-                waiting.appendleft(job)
-            elif outcome is None:
-                yield Outcome(job.relative, "failed", reason=f"{job.relative}: the workers that rendered it went away "
-                              "before its files arrived; the next run retries")
-            else:
-                yield outcome
-            while waiting and len(running) < threads * IN_FLIGHT_PER_THREAD:
-                yield from submit_next()
+        yield from fill()
+        no_workers_since = None
+        while running:
+            try:
+                with run.client.as_current():  # `wait` takes the current client; ours is not the default
+                    finished = wait(list(running), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                finished = ()
+            if not finished:
+                if _threads(run):
+                    no_workers_since = None
+                elif no_workers_since is None:
+                    no_workers_since = time.monotonic()
+                elif time.monotonic() - no_workers_since > NO_WORKERS_SECONDS:
+                    raise SchedulerUnavailable(f"every Dask worker of {run.address} has been gone for "
+                                               f"{NO_WORKERS_SECONDS} s; what was published stays, and the next "
+                                               "scheduled run renders the rest")
+                continue
+            for future in finished:
+                job = running.pop(future)
+                outcome = _collect(run, future, job, config)
+                if outcome is _FETCH_AGAIN and fetches.get(job.relative, 0) < FETCH_RETRIES:
+                    fetches[job.relative] = fetches.get(job.relative, 0) + 1
+                    waiting.appendleft(job)
+                elif outcome is _KILLED and kills.get(job.relative, 0) < KILLED_RETRIES:
+                    kills[job.relative] = kills.get(job.relative, 0) + 1
+                    waiting.appendleft(job)
+                else:
+                    outcome = _final(outcome, job, config)
+                    run.failed |= outcome.status == "failed"
+                    yield outcome
+            yield from fill()
     finally:
         if running:
             with contextlib.suppress(Exception):
-                client.cancel(list(running), force=True)
+                run.client.cancel(list(running), force=True)
 
 
-def _remote_job(job, config, lexicon_bytes: bytes | None) -> RemoteJob:
+#: _collect's answers for an article that should be rendered again: its finished files could not be fetched, or
+#: Dask gave up on it after its workers died.
+_FETCH_AGAIN, _KILLED = object(), object()
+
+
+def _final(outcome, job, config):
+    """The Outcome an article ends with once its retries are spent."""
+    from pipeline.batch.runner import Outcome
+
+    if outcome is _FETCH_AGAIN:
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: the workers that rendered it went away "
+                       "before its files arrived whole; the next run retries")
+    if outcome is _KILLED:
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: the Dask workers rendering it died "
+                       f"{KILLED_RETRIES + 1} times over (out of memory, or a crash in the speech engine: the "
+                       "workers' logs say where); the next run retries")
+    return outcome
+
+
+def _remote_job(job, config, lexicon: Lexicon, identity: str) -> RemoteJob | None:
+    """The article as a worker needs it; None when its text is no longer what the render key was made from."""
+    source = job.source.read_bytes()
+    if hashlib.sha256(source).hexdigest() != job.source_sha256:
+        return None
     site = config.site
     return RemoteJob(
-        relative=job.relative, name=job.source.stem, label=str(job.source), source=job.source.read_bytes(),
+        relative=job.relative, name=job.source.stem, label=str(job.source), source=source,
         source_sha256=job.source_sha256, key=job.key, output_name=job.output.name, settings=config.settings,
-        lexicon=lexicon_bytes, lexicon_name=str(config.lexicon_path) if config.lexicon_path else None,
-        notice=config.notice, max_minutes=config.max_minutes,
+        engine_identity=identity, lexicon=lexicon, notice=config.notice, max_minutes=config.max_minutes,
         page=site.page_options(config.out_dir, job.output) if site else None, client_version=__version__)
 
 
-def _collect(client, future, job, config):
-    """The article's Outcome once its files are published; None when they could not be fetched (render again)."""
+def _collect(run: ClusterRun, future, job, config):
+    """The article's Outcome once its files are published, or _FETCH_AGAIN / _KILLED to render it again."""
+    from distributed import KilledWorker
+
     from pipeline.batch.runner import Outcome
 
     try:
         result = future.result()
+    except KilledWorker:
+        return _KILLED
     except ModuleNotFoundError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: the worker cannot import article-audio "
                        f"({error}); install {__version__} on every worker: {INSTALL_HINT}")
-    except Exception as error:  # KilledWorker: its workers kept dying (allowed-failures), or a lost connection
+    except Exception as error:  # cancelled with the scheduler's connection (said by the next look), or a bug
+        _threads(run)
         return Outcome(job.relative, "failed", reason=f"{job.relative}: {type(error).__name__}: {_first_line(error)}")
     if isinstance(result, Refused):
         return Outcome(job.relative, "failed", reason=result.reason)
-    if job.source.exists() and file_sha256(job.source) != job.source_sha256:
-        _forget(client, result)
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: changed during the run; the next run "
-                       "renders the new text")
     try:
-        _publish_files(client, result, job.output)
+        if not job.source.is_file() or file_sha256(job.source) != job.source_sha256:
+            return Outcome(job.relative, "failed", reason=f"{job.relative}: changed or removed during the run; "
+                           "nothing was published for it, and the next run renders what is there then")
+        _publish_files(run, result, job.output)
     except _WorkerGone:
-        return None
+        return _FETCH_AGAIN
+    except OSError as error:  # the output disk is full or read-only: this article fails, the next may fit
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: its files cannot be written beside "
+                       f"{job.output} ({error.strerror or error}); check the output folder")
     finally:
-        _forget(client, result)
+        _forget(run, result)
     return Outcome(job.relative, "rendered", output=str(job.output.relative_to(config.out_dir)),
                    seconds=result.seconds, synthesized=result.synthesized, cached=result.cached)
 
 
 class _WorkerGone(Exception):
-    """The worker holding an article's finished files stopped answering."""
+    """The worker holding an article's finished files stopped answering, or sent a file that was not whole."""
 
 
-def _publish_files(client, result: Finished, audio: Path) -> None:
+def _on_worker(run: ClusterRun, worker: str, function, *args):
+    """Call `function(*args)` on one worker, straight from this client (not relayed through the scheduler, which
+    would carry every finished file), beside its task threads (a worker busy with its next article answers at
+    once), within CHUNK_TIMEOUT_SECONDS; _WorkerGone when it does not answer."""
+    from distributed.protocol.pickle import dumps
+
+    async def call():
+        response = await run.client.rpc(worker).run(function=dumps(function), args=dumps(args), kwargs=dumps({}),
+                                                    wait=True)
+        if response.get("status") != "OK":
+            raise _WorkerGone(worker)
+        return response["result"]
+
+    try:
+        return run.client.sync(call, callback_timeout=CHUNK_TIMEOUT_SECONDS)
+    except Exception:
+        raise _WorkerGone(worker) from None
+
+
+def _publish_files(run: ClusterRun, result: Finished, audio: Path) -> None:
     """Fetch every file of the article in requests of at most CHUNK_BYTES into partials beside their
     destinations, check each against the worker's digest, then rename them all into place; an earlier
-    rendition's files the worker did not make (chapters an article no longer has, a page no longer written) go.
-    The pieces are read by `Client.run`, beside the worker's task threads rather than in one: a worker busy
-    rendering its next article answers at once, instead of when that article is done."""
+    rendition's files the worker did not make (chapters an article no longer has, a page no longer written) go."""
     from pipeline.publish.page import page_path, remove_own_page
     from pipeline.render import chapter_paths
 
@@ -391,10 +549,7 @@ def _publish_files(client, result: Finished, audio: Path) -> None:
                    for name, _, _ in result.files}  # named after the audio, as render names them
         checks = {name: hashlib.sha256() for name in handles}
         for request in _requests(result.files):
-            try:
-                pieces = client.run(read_pieces, result.staging, request, workers=[result.worker])[result.worker]
-            except Exception:
-                raise _WorkerGone(result.worker) from None
+            pieces = _on_worker(run, result.worker, read_pieces, result.staging, request)
             for (name, _, _), piece in zip(request, pieces, strict=True):
                 handles[name].write(piece)
                 checks[name].update(piece)
@@ -424,11 +579,11 @@ def _requests(files: tuple[tuple[str, int, str], ...]) -> list[list[tuple[str, i
     return [request for request in requests if request]
 
 
-def _forget(client, result: Finished) -> None:
-    """Ask the worker to remove the article's staging folder (a worker that is gone took it with it)."""
-    with contextlib.suppress(Exception):
-        if result.worker in client.nthreads():  # a worker that is gone took its folder with it
-            client.run(remove_staging, result.staging, workers=[result.worker], on_error="ignore")
+def _forget(run: ClusterRun, result: Finished) -> None:
+    """Ask the worker to remove the article's staging folder (a worker that is gone took it with it; one that
+    does not answer sweeps it as stale later)."""
+    with contextlib.suppress(_WorkerGone):
+        _on_worker(run, result.worker, remove_staging, result.staging)
 
 
 def check_scheduler_address(address: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES
-from pipeline.errors import ArticleAudioError, InputError, UsageError
+from pipeline.errors import ArticleAudioError, InputError, TryAgainLater, UsageError
 from pipeline.files import PARTIAL_SUFFIX, check_writable_folder, user_cache_folder
 from pipeline.lexicon.model import EMPTY_LEXICON, Lexicon, load_lexicon
 from pipeline.publish.page import page_path, remove_own_page
@@ -35,17 +35,14 @@ from pipeline.stages.article import parse_article
 ARTICLE_SUFFIXES = (".txt", ".md")
 _CACHE_SUBFOLDER = re.compile(r"[0-9a-f]{2}")
 LOCK_NAME = ".article-audio.lock"
-EX_TEMPFAIL = 75
 _PR_SET_PDEATHSIG = 1
 #: An article fails once this many workers died while rendering it (from the second on, it ran alone).
 WORKER_DEATHS_ALLOWED = 2
 FRUITLESS_POOLS_ALLOWED = 4
 
 
-class BatchLocked(ArticleAudioError):
+class BatchLocked(TryAgainLater):
     """Another batch holds the output folder."""
-
-    exit_code = EX_TEMPFAIL
 
 
 @dataclass(frozen=True)
@@ -383,6 +380,9 @@ def run_batch(config: BatchConfig, on_outcome: Callable[[Outcome, int, int], Non
                 outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome, len(outcomes), len(jobs))
+        except TryAgainLater:  # the cluster went away mid-run: what was published is whole, and listed
+            _publish(config)
+            raise
         finally:
             remove_partials(config.out_dir)
         pruned = prune(config, jobs) if config.prune else ()
@@ -399,9 +399,9 @@ def _executor(config: BatchConfig) -> Iterator[tuple[str, Callable]]:
         return
     from pipeline.batch import cluster
 
-    with cluster.connected(config.scheduler) as client:
-        identity = cluster.cluster_identity(client, config.settings)
-        yield identity, lambda config, lexicon, jobs: cluster.execute(client, config, lexicon, jobs)
+    with cluster.connected(config.scheduler) as run:
+        identity = cluster.cluster_identity(run, config.settings)
+        yield identity, lambda config, lexicon, jobs: cluster.execute(run, config, lexicon, jobs, identity)
 
 
 def _survey(config: BatchConfig, lexicon: Lexicon, identity: str) -> tuple[list[Job], list[Job], list[Outcome]]:
