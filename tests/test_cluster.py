@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.runner import BatchConfig, output_lock, run_batch
+from pipeline.batch.runner import BatchConfig, run_batch
 from pipeline.stages.encode import decode_to_pcm
 from tests.test_cli import run
 
@@ -89,10 +89,10 @@ def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_pa
         source, tmp_path / "out", scheduler=local.scheduler_address))))
     runner.start()
     deadline = time.monotonic() + 60
-    victim = None
+    victim, keys = None, []
     while victim is None and time.monotonic() < deadline:
-        busy = [worker for worker, keys in client.processing().items() if any("article-audio" in k for k in keys)]
-        victim = busy[0] if busy else None
+        busy = {worker: [k for k in keys if "article-audio" in k] for worker, keys in client.processing().items()}
+        victim, keys = next(((worker, keys) for worker, keys in busy.items() if keys), (None, []))
         time.sleep(0.05)
     assert victim, "no article started on the cluster"
     with contextlib.suppress(Exception):
@@ -100,6 +100,9 @@ def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_pa
     runner.join(timeout=240)
     result = outcome["result"]
     assert result.count("rendered") == len(ARTICLES), result.outcomes
+    story = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.story(*keys))
+    started = [transition for transition in story if transition[2] == "processing"]
+    assert len(started) > len(keys), "the killed worker's articles were not started again"
     for stem, report in reports(tmp_path / "out").items():
         samples, _ = decode_to_pcm(tmp_path / "out" / report["output"], 8000)
         assert abs(len(samples) / 2 / 8000 - report["duration_seconds"]) < 0.2  # whole files, none half-written
@@ -137,16 +140,31 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_75(tmp_path, capsys):
     assert code == 2 and "give the scheduler's address, e.g. tcp://" in err
 
 
+def wait_for_articles_on(client, seconds: float = 60) -> bool:
+    """True once some article of ours is queued or running on the cluster."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(any("article-audio" in key for key in keys) for keys in client.processing().values()):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_a_second_client_on_the_same_folder_exits_75_and_a_good_run_is_silent(cluster, tmp_path):
-    local, _ = cluster
-    source = corpus(tmp_path, ARTICLES[:1])
+    local, client = cluster
+    source = corpus(tmp_path, ARTICLES[:3])
     command = [sys.executable, "-m", "pipeline", "batch", str(source), "-o", str(tmp_path / "out"),
                "--scheduler", local.scheduler_address]
-    with output_lock(tmp_path / "out"):
-        held = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert held.returncode == 75 and "another batch" in held.stderr
-    quiet = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")  # cron mails nothing: Dask stays quiet
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for_articles_on(client), "the first batch started nothing on the cluster"
+        second = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert second.returncode == 75 and "another batch" in second.stderr and second.stderr.count("\n") == 1
+        out, err = first.communicate(timeout=180)
+    finally:
+        first.kill()
+    assert (first.returncode, out, err) == (0, "", "")  # cron mails nothing: Dask stays quiet
+    assert len(reports(tmp_path / "out")) == 3
 
 
 def test_sigterm_cancels_the_cluster_work_and_publishes_nothing_partial(cluster, tmp_path):
@@ -155,14 +173,12 @@ def test_sigterm_cancels_the_cluster_work_and_publishes_nothing_partial(cluster,
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", str(source), "-o", str(tmp_path / "out"),
                                 "--scheduler", local.scheduler_address], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-            any("article-audio" in key for key in keys) for keys in client.processing().values()):
-        time.sleep(0.05)
+    assert wait_for_articles_on(client), "the batch started nothing on the cluster"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "no partial file was left" in stderr and "Traceback" not in stderr
     out = tmp_path / "out"
+    assert len(reports(out)) < len(ARTICLES), "the signal came after the run: nothing was interrupted"
     assert not list(out.rglob(".*.partial*"))
     for stem, report in reports(out).items():  # whatever was published is whole
         assert (out / report["output"]).stat().st_size > 0
@@ -184,3 +200,119 @@ def test_the_client_needs_no_engine_of_its_own(cluster, tmp_path, monkeypatch):
     local, _ = cluster
     result = run_batch(BatchConfig(corpus(tmp_path, ARTICLES[:1]), tmp_path / "out", scheduler=local.scheduler_address))
     assert result.count("rendered") == 1
+
+
+def test_files_that_arrive_damaged_or_not_at_all_are_fetched_again_then_the_article_fails(cluster, tmp_path, monkeypatch):
+    from pipeline.batch import cluster as executor
+
+    local, _ = cluster
+    source = corpus(tmp_path, ARTICLES[:1])
+    real, damaged = executor._on_worker, []
+
+    def damaging(run, worker, function, *args):
+        pieces = real(run, worker, function, *args)
+        if function is executor.read_pieces and not damaged:
+            damaged.append(worker)
+            pieces = [bytes([piece[0] ^ 0xFF]) + piece[1:] for piece in pieces]  # one flipped byte per piece
+        return pieces
+
+    monkeypatch.setattr(executor, "_on_worker", damaging)
+    result = run_batch(BatchConfig(source, tmp_path / "out", scheduler=local.scheduler_address))
+    assert damaged and result.count("rendered") == 1, result.outcomes
+    (report,) = reports(tmp_path / "out").values()
+    samples, _ = decode_to_pcm(tmp_path / "out" / report["output"], 8000)
+    assert abs(len(samples) / 2 / 8000 - report["duration_seconds"]) < 0.2
+
+    def gone(run, worker, function, *args):
+        if function is executor.read_pieces:
+            raise executor._WorkerGone(worker)
+        return real(run, worker, function, *args)
+
+    monkeypatch.setattr(executor, "_on_worker", gone)
+    result = run_batch(BatchConfig(source, tmp_path / "never", scheduler=local.scheduler_address))
+    (outcome,) = result.outcomes
+    assert outcome.status == "failed" and "went away before its files arrived whole" in outcome.reason
+    assert [path.name for path in (tmp_path / "never").iterdir() if not path.name.startswith(".")] == ["index.json"]
+
+
+BARE_WORKER = """
+import sys
+
+class NoArticleAudio:  # this worker's machine has Dask but not article-audio
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pipeline":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, NoArticleAudio())
+from distributed.cli.dask_worker import main
+
+sys.argv = ["dask worker", sys.argv[1], "--no-nanny", "--nthreads", "1", "--no-dashboard",
+            "--local-directory", sys.argv[2]]
+main()
+"""
+
+
+def test_a_worker_without_article_audio_fails_each_article_saying_so(tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    from pipeline.batch import cluster as executor
+
+    monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 60)
+    source = corpus(tmp_path, ARTICLES[:2])
+    (tmp_path / "bare_worker.py").write_text(BARE_WORKER, encoding="utf-8")
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",  # a scheduler, no workers
+                      dashboard_address=":0", local_directory=str(tmp_path / "scheduler")) as bare:
+        worker = subprocess.Popen([sys.executable, str(tmp_path / "bare_worker.py"), bare.scheduler_address,
+                                   str(tmp_path / "dask")], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            result = run_batch(BatchConfig(source, tmp_path / "out", scheduler=bare.scheduler_address))
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert [outcome.status for outcome in result.outcomes] == ["failed", "failed"]
+    for outcome in result.outcomes:
+        assert "the worker cannot import article-audio" in outcome.reason and "install" in outcome.reason, outcome
+
+
+def test_losing_the_scheduler_mid_run_exits_75_and_keeps_what_was_published(tmp_path):
+    import dask
+    from distributed import LocalCluster
+
+    from pipeline.batch.cluster import SchedulerUnavailable
+
+    source = corpus(tmp_path)
+    with dask.config.set({"temporary-directory": str(tmp_path / "dask")}):
+        lost = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                            local_directory=str(tmp_path / "dask"), silence_logs=50,
+                            env={"XDG_CACHE_HOME": str(tmp_path / "worker-cache")})
+    outcome = {}
+
+    def batch():
+        try:
+            run_batch(BatchConfig(source, tmp_path / "out", scheduler=lost.scheduler_address),
+                      on_outcome=lambda *_: outcome.setdefault("first", time.monotonic()))
+        except Exception as error:  # noqa: BLE001 - any other is the test's failure, said below
+            outcome["error"] = error
+
+    runner = threading.Thread(target=batch)
+    try:
+        runner.start()
+        deadline = time.monotonic() + 90
+        while "first" not in outcome and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "first" in outcome, "no article was published"
+        lost.sync(lost.scheduler.close)  # the scheduler's machine goes away mid-run
+        runner.join(timeout=90)
+    finally:
+        with contextlib.suppress(Exception):
+            lost.close(timeout=10)
+    assert not runner.is_alive() and "error" in outcome
+    assert isinstance(outcome["error"], SchedulerUnavailable), repr(outcome["error"])
+    assert "connection to the Dask scheduler" in str(outcome["error"]) and outcome["error"].exit_code == 75
+    out = tmp_path / "out"
+    published = reports(out)
+    assert 0 < len(published) < len(ARTICLES)
+    listed = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert len(listed["renditions"]) == len(published)
+    assert not list(out.rglob(".*.partial*"))

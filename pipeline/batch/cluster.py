@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import pickle
 import shutil
 import sys
 import threading
@@ -90,7 +91,6 @@ class RemoteJob:
     notice: str
     max_minutes: float
     page: PageOptions | None
-    client_version: str
 
 
 @dataclass(frozen=True)
@@ -119,12 +119,40 @@ class Refused:
 _local = threading.local()
 
 
-def worker_identity(settings: RenderSettings, client_version: str) -> tuple[str, str]:
-    """On a worker: its article-audio version and the engine identity render keys carry (so the client needs no
-    engine of its own, and not the neural extra)."""
-    from pipeline.batch.runner import engine_identity
+def portable(function):
+    """`function` as a task any worker can read, with its arguments pickled apart: a worker without article-audio
+    fails the task with a ModuleNotFoundError the client reads (unable to read the task itself, it would drop its
+    connection and be restarted over and over), and one with another version says which it runs, before
+    anything of this version is unpickled there."""
+    module, name = function.__module__, function.__name__
 
-    return __version__, engine_identity(settings)
+    def task(client_version: str, arguments: bytes):  # pickled by value (a local function): no import needed
+        import importlib
+        import pickle
+
+        from distributed import get_worker
+
+        installed = importlib.import_module("pipeline").__version__
+        if installed != client_version:
+            return ("other version", get_worker().address, installed)
+        return getattr(importlib.import_module(module), name)(*pickle.loads(arguments))
+
+    return task
+
+
+def version_refusal(result, relative: str) -> str | None:
+    """What a portable task's result says when its worker runs another version, or None."""
+    if isinstance(result, tuple) and result[:1] == ("other version",):
+        _, worker, installed = result
+        return (f"{relative}: worker {worker} runs article-audio {installed} but this client runs {__version__}; "
+                "install the same version on every worker")
+    return None
+
+
+def worker_identity(settings: RenderSettings) -> str:
+    """On a worker: the engine identity render keys carry (so the client needs no engine of its own, and not the
+    neural extra)."""
+    return _worker_engine_identity(settings)
 
 
 def _worker_engine(settings: RenderSettings):
@@ -180,9 +208,6 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
     from pipeline.render import render
     from pipeline.stages.article import parse_article
 
-    if job.client_version != __version__:
-        return Refused(f"{job.relative}: worker {get_worker().address} runs article-audio {__version__} but this "
-                       f"client runs {job.client_version}; install the same version on every worker")
     started = time.perf_counter()
     staging = _staging_root() / uuid.uuid4().hex
     staging.mkdir()
@@ -265,14 +290,15 @@ def connected(address: str) -> Iterator[ClusterRun]:
         raise SchedulerUnavailable(f"the Dask scheduler at {address} cannot be reached ({_first_line(error)}); "
                                    "this run exits and the next scheduled run tries again") from None
     run = ClusterRun(client, address, held)
-    ended_well = False
     try:
         yield run
-        ended_well = True
+    except Exception:  # not an interruption: the held records may say what went wrong
+        run.failed = True
+        raise
     finally:
         with contextlib.suppress(Exception):
             client.close(timeout=5)
-        held.close(show=run.failed or not ended_well)
+        held.close(show=run.failed)
 
 
 class _HeldLogs(logging.Handler):
@@ -336,8 +362,7 @@ def cluster_identity(run: ClusterRun, settings: RenderSettings) -> str:
     refused here: each article they are given fails with a line saying so."""
     _wait_for_workers(run)
     try:
-        _, identity = run.client.submit(worker_identity, settings, __version__, pure=False, priority=100).result(
-            timeout=NO_WORKERS_SECONDS)
+        identity = _submit(run, worker_identity, settings, priority=100).result(timeout=NO_WORKERS_SECONDS)
     except ArticleAudioError:
         raise
     except TimeoutError:
@@ -345,7 +370,12 @@ def cluster_identity(run: ClusterRun, settings: RenderSettings) -> str:
                                    "this run exits and the next scheduled run tries again") from None
     except Exception:  # the workers cannot run our code at all: the articles will say why
         return UNKNOWN_IDENTITY
-    return identity
+    return UNKNOWN_IDENTITY if version_refusal(identity, "") else identity
+
+
+def _submit(run: ClusterRun, function, *args, **options):
+    """Submit a portable task: this client's version and the arguments, pickled apart."""
+    return run.client.submit(portable(function), __version__, pickle.dumps(args), pure=False, **options)
 
 
 def _wait_for_workers(run: ClusterRun) -> None:
@@ -396,7 +426,7 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
         if remote is None:
             return Outcome(job.relative, "failed", reason=f"{job.relative}: changed during the run; the next run "
                            "renders the new text")
-        future = run.client.submit(render_remote, remote, pure=False, key=f"article-audio-{uuid.uuid4().hex}")
+        future = _submit(run, render_remote, remote, key=f"article-audio-{uuid.uuid4().hex}")
         running[future] = job
         return None
 
@@ -417,6 +447,9 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
                     finished = wait(list(running), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED").done
             except TimeoutError:
                 finished = ()
+            except Exception:  # cancelled: with the scheduler's connection (said here), or by someone else
+                _threads(run)
+                finished = [future for future in running if future.done()]
             if not finished:
                 if _threads(run):
                     no_workers_since = None
@@ -476,7 +509,7 @@ def _remote_job(job, config, lexicon: Lexicon, identity: str) -> RemoteJob | Non
         relative=job.relative, name=job.source.stem, label=str(job.source), source=source,
         source_sha256=job.source_sha256, key=job.key, output_name=job.output.name, settings=config.settings,
         engine_identity=identity, lexicon=lexicon, notice=config.notice, max_minutes=config.max_minutes,
-        page=site.page_options(config.out_dir, job.output) if site else None, client_version=__version__)
+        page=site.page_options(config.out_dir, job.output) if site else None)
 
 
 def _collect(run: ClusterRun, future, job, config):
@@ -495,8 +528,8 @@ def _collect(run: ClusterRun, future, job, config):
     except Exception as error:  # cancelled with the scheduler's connection (said by the next look), or a bug
         _threads(run)
         return Outcome(job.relative, "failed", reason=f"{job.relative}: {type(error).__name__}: {_first_line(error)}")
-    if isinstance(result, Refused):
-        return Outcome(job.relative, "failed", reason=result.reason)
+    if isinstance(result, Refused) or version_refusal(result, job.relative):
+        return Outcome(job.relative, "failed", reason=version_refusal(result, job.relative) or result.reason)
     try:
         if not job.source.is_file() or file_sha256(job.source) != job.source_sha256:
             return Outcome(job.relative, "failed", reason=f"{job.relative}: changed or removed during the run; "
