@@ -253,15 +253,20 @@ main()
 
 
 def test_a_worker_without_article_audio_fails_each_article_saying_so(tmp_path, monkeypatch):
+    import dask
     from distributed import LocalCluster
 
     from pipeline.batch import cluster as executor
 
-    monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 60)
     source = corpus(tmp_path, ARTICLES[:2])
     (tmp_path / "bare_worker.py").write_text(BARE_WORKER, encoding="utf-8")
-    with LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",  # a scheduler, no workers
-                      dashboard_address=":0", local_directory=str(tmp_path / "scheduler")) as bare:
+    with dask.config.set({"temporary-directory": str(tmp_path / "scheduler")}), \
+            LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",  # a scheduler, no workers
+                         dashboard_address=":0", local_directory=str(tmp_path / "scheduler")) as bare:
+        monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 1)
+        with pytest.raises(executor.SchedulerUnavailable, match="has had no worker for 1 s"):
+            run_batch(BatchConfig(source, tmp_path / "out", scheduler=bare.scheduler_address))
+        monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 60)
         worker = subprocess.Popen([sys.executable, str(tmp_path / "bare_worker.py"), bare.scheduler_address,
                                    str(tmp_path / "dask")], cwd=tmp_path, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
@@ -275,44 +280,53 @@ def test_a_worker_without_article_audio_fails_each_article_saying_so(tmp_path, m
         assert "the worker cannot import article-audio" in outcome.reason and "install" in outcome.reason, outcome
 
 
-def test_losing_the_scheduler_mid_run_exits_75_and_keeps_what_was_published(tmp_path):
+def interrupted_batch(config: BatchConfig, interrupt) -> tuple[Exception | None, int]:
+    """Run a batch in a thread, call `interrupt()` once its first article is published; what it raised, and how
+    many articles it had published by then."""
+    seen: dict = {}
+
+    def batch():
+        try:
+            run_batch(config, on_outcome=lambda *_: seen.setdefault("first", True))
+        except Exception as error:  # noqa: BLE001 - any error is the test's to judge
+            seen["error"] = error
+
+    runner = threading.Thread(target=batch)
+    runner.start()
+    deadline = time.monotonic() + 90
+    while "first" not in seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "first" in seen, "no article was published"
+    interrupt()
+    runner.join(timeout=90)
+    assert not runner.is_alive()
+    return seen.get("error"), len(reports(config.out_dir))
+
+
+def test_losing_the_workers_or_the_scheduler_mid_run_exits_75_and_keeps_what_was_published(tmp_path, monkeypatch):
     import dask
     from distributed import LocalCluster
 
-    from pipeline.batch.cluster import SchedulerUnavailable
+    from pipeline.batch import cluster as executor
 
-    source = corpus(tmp_path)
+    monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 3)
     with dask.config.set({"temporary-directory": str(tmp_path / "dask")}):
         lost = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                             local_directory=str(tmp_path / "dask"), silence_logs=50,
                             env={"XDG_CACHE_HOME": str(tmp_path / "worker-cache")})
-    outcome = {}
-
-    def batch():
-        try:
-            run_batch(BatchConfig(source, tmp_path / "out", scheduler=lost.scheduler_address),
-                      on_outcome=lambda *_: outcome.setdefault("first", time.monotonic()))
-        except Exception as error:  # noqa: BLE001 - any other is the test's failure, said below
-            outcome["error"] = error
-
-    runner = threading.Thread(target=batch)
+    config = BatchConfig(corpus(tmp_path), tmp_path / "out", scheduler=lost.scheduler_address)
     try:
-        runner.start()
-        deadline = time.monotonic() + 90
-        while "first" not in outcome and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "first" in outcome, "no article was published"
-        lost.sync(lost.scheduler.close)  # the scheduler's machine goes away mid-run
-        runner.join(timeout=90)
+        error, published = interrupted_batch(config, lambda: lost.scale(0))  # the worker machines go away
+        assert isinstance(error, executor.SchedulerUnavailable) and error.exit_code == 75, repr(error)
+        assert "every Dask worker" in str(error) and "has been gone for 3 s" in str(error)
+        lost.scale(1)
+        error, published = interrupted_batch(config, lambda: lost.sync(lost.scheduler.close))  # and the scheduler's
     finally:
         with contextlib.suppress(Exception):
             lost.close(timeout=10)
-    assert not runner.is_alive() and "error" in outcome
-    assert isinstance(outcome["error"], SchedulerUnavailable), repr(outcome["error"])
-    assert "connection to the Dask scheduler" in str(outcome["error"]) and outcome["error"].exit_code == 75
+    assert isinstance(error, executor.SchedulerUnavailable) and error.exit_code == 75, repr(error)
+    assert "connection to the Dask scheduler" in str(error) and "next scheduled run renders the rest" in str(error)
     out = tmp_path / "out"
-    published = reports(out)
-    assert 0 < len(published) < len(ARTICLES)
-    listed = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    assert len(listed["renditions"]) == len(published)
+    assert 0 < published < len(ARTICLES)
+    assert len(json.loads((out / "index.json").read_text(encoding="utf-8"))["renditions"]) == published
     assert not list(out.rglob(".*.partial*"))
