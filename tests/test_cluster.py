@@ -330,3 +330,44 @@ def test_losing_the_workers_or_the_scheduler_mid_run_exits_75_and_keeps_what_was
     assert 0 < published < len(ARTICLES)
     assert len(json.loads((out / "index.json").read_text(encoding="utf-8"))["renditions"]) == published
     assert not list(out.rglob(".*.partial*"))
+
+
+def test_dask_log_records_are_held_and_shown_only_when_asked(capsys):
+    import logging
+
+    from pipeline.batch.cluster import _HeldLogs
+
+    logging.getLogger("distributed.client").addHandler(extra := logging.StreamHandler())  # as distributed sets up
+    logging.getLogger("distributed.client").propagate = False
+    before = {name: list(logging.getLogger(name).handlers) for name in ("distributed", "distributed.client")}
+    try:
+        for show in (False, True):
+            held = _HeldLogs()
+            logging.getLogger("distributed.client").error("Failed to reconnect to scheduler")
+            logging.getLogger("distributed.worker").warning("Run out-of-band function\nwith a second line")
+            logging.getLogger("tornado.application").error("Exception in callback")
+            logging.getLogger("distributed.core").info("an info line is never kept")
+            assert capsys.readouterr().err == ""
+            held.close(show=show)
+            shown = capsys.readouterr().err.splitlines()
+            assert shown == ([] if not show else [
+                "article-audio: dask: ERROR distributed.client: Failed to reconnect to scheduler",
+                "article-audio: dask: WARNING distributed.worker: Run out-of-band function",
+                "article-audio: dask: ERROR tornado.application: Exception in callback"])
+        assert {name: list(logging.getLogger(name).handlers) for name in before} == before
+    finally:
+        logging.getLogger("distributed.client").removeHandler(extra)
+
+
+@pytest.mark.parametrize(("sizes", "expected"), [
+    ([], []),
+    ([10, 20], [[("a", 0, 10), ("b", 0, 20)]]),
+    ([4 * 2**20 + 1], [[("a", 0, 4 * 2**20)], [("a", 4 * 2**20, 1)]]),
+    ([3 * 2**20, 2 * 2**20, 5], [[("a", 0, 3 * 2**20)], [("b", 0, 2 * 2**20), ("c", 0, 5)]]),
+])
+def test_files_travel_in_requests_of_at_most_four_mebibytes(sizes, expected):
+    from pipeline.batch.cluster import CHUNK_BYTES, _requests
+
+    files = tuple((name, size, "digest") for name, size in zip("abc", sizes, strict=False))
+    assert _requests(files) == expected
+    assert all(sum(size for _, _, size in request) <= CHUNK_BYTES for request in _requests(files))
