@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -85,8 +86,13 @@ def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_pa
     local, client = cluster
     source = corpus(tmp_path)
     outcome = {}
-    runner = threading.Thread(target=lambda: outcome.update(result=run_batch(BatchConfig(
-        source, tmp_path / "out", scheduler=local.scheduler_address))))
+    def batch():
+        try:
+            outcome["result"] = run_batch(BatchConfig(source, tmp_path / "out", scheduler=local.scheduler_address))
+        except Exception as error:  # noqa: BLE001 - said by the assertion below
+            outcome["error"] = error
+
+    runner = threading.Thread(target=batch)
     runner.start()
     deadline = time.monotonic() + 60
     victim, keys = None, []
@@ -98,6 +104,7 @@ def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_pa
     with contextlib.suppress(Exception):
         client.run(os._exit, 1, workers=[victim])  # the worker process dies mid-article; its nanny starts another
     runner.join(timeout=240)
+    assert not runner.is_alive() and "result" in outcome, outcome.get("error")
     result = outcome["result"]
     assert result.count("rendered") == len(ARTICLES), result.outcomes
     story = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.story(*keys))
@@ -209,9 +216,9 @@ def test_files_that_arrive_damaged_or_not_at_all_are_fetched_again_then_the_arti
     source = corpus(tmp_path, ARTICLES[:1])
     real, damaged = executor._on_worker, []
 
-    def damaging(run, worker, function, *args):
-        pieces = real(run, worker, function, *args)
-        if function is executor.read_pieces and not damaged:
+    def damaging(run, worker, function, *args, **options):
+        pieces = real(run, worker, function, *args, **options)
+        if function is executor.read_pieces_beside_loop and not damaged:
             damaged.append(worker)
             pieces = [bytes([piece[0] ^ 0xFF]) + piece[1:] for piece in pieces]  # one flipped byte per piece
         return pieces
@@ -223,10 +230,10 @@ def test_files_that_arrive_damaged_or_not_at_all_are_fetched_again_then_the_arti
     samples, _ = decode_to_pcm(tmp_path / "out" / report["output"], 8000)
     assert abs(len(samples) / 2 / 8000 - report["duration_seconds"]) < 0.2
 
-    def gone(run, worker, function, *args):
-        if function is executor.read_pieces:
+    def gone(run, worker, function, *args, **options):
+        if function is executor.read_pieces_beside_loop:
             raise executor._WorkerGone(worker)
-        return real(run, worker, function, *args)
+        return real(run, worker, function, *args, **options)
 
     monkeypatch.setattr(executor, "_on_worker", gone)
     result = run_batch(BatchConfig(source, tmp_path / "never", scheduler=local.scheduler_address))
@@ -243,7 +250,8 @@ class NoArticleAudio:  # this worker's machine has Dask but not article-audio
         if name.partition(".")[0] == "pipeline":
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
-sys.meta_path.insert(0, NoArticleAudio())
+if sys.argv[3] == "bare":
+    sys.meta_path.insert(0, NoArticleAudio())
 from distributed.cli.dask_worker import main
 
 sys.argv = ["dask worker", sys.argv[1], "--no-nanny", "--nthreads", "1", "--no-dashboard",
@@ -254,12 +262,13 @@ main()
 
 def test_a_worker_without_article_audio_fails_each_article_saying_so(tmp_path, monkeypatch):
     import dask
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     from pipeline.batch import cluster as executor
+    from pipeline.batch.runner import engine_identity
+    from pipeline.settings import RenderSettings
 
     source = corpus(tmp_path, ARTICLES[:2])
-    (tmp_path / "bare_worker.py").write_text(BARE_WORKER, encoding="utf-8")
     with dask.config.set({"temporary-directory": str(tmp_path / "scheduler")}), \
             LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",  # a scheduler, no workers
                          dashboard_address=":0", local_directory=str(tmp_path / "scheduler")) as bare:
@@ -267,17 +276,34 @@ def test_a_worker_without_article_audio_fails_each_article_saying_so(tmp_path, m
         with pytest.raises(executor.SchedulerUnavailable, match="has had no worker for 1 s"):
             run_batch(BatchConfig(source, tmp_path / "out", scheduler=bare.scheduler_address))
         monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 60)
-        worker = subprocess.Popen([sys.executable, str(tmp_path / "bare_worker.py"), bare.scheduler_address,
-                                   str(tmp_path / "dask")], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        workers = [start_worker(tmp_path, bare.scheduler_address, "bare")]
         try:
             result = run_batch(BatchConfig(source, tmp_path / "out", scheduler=bare.scheduler_address))
+            assert [outcome.status for outcome in result.outcomes] == ["failed", "failed"]
+            for outcome in result.outcomes:
+                assert "the worker cannot import article-audio" in outcome.reason and "install" in outcome.reason
+            # a cluster of both kinds: the render keys carry the engine of the worker that has article-audio,
+            # whichever worker answers first; the bare one's articles fail, the others are rendered
+            workers.append(start_worker(tmp_path, bare.scheduler_address, "installed"))
+            with Client(bare.scheduler_address, set_as_default=False) as client:
+                client.wait_for_workers(2, timeout=60)
+            with executor.connected(bare.scheduler_address) as run:
+                assert executor.cluster_identity(run, RenderSettings()) == engine_identity(RenderSettings())
+            result = run_batch(BatchConfig(source, tmp_path / "mixed", scheduler=bare.scheduler_address))
+            for outcome in result.outcomes:
+                assert outcome.status == "rendered" or "cannot import article-audio" in outcome.reason, outcome
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
-    assert [outcome.status for outcome in result.outcomes] == ["failed", "failed"]
-    for outcome in result.outcomes:
-        assert "the worker cannot import article-audio" in outcome.reason and "install" in outcome.reason, outcome
+            for worker in workers:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+
+def start_worker(folder: Path, address: str, kind: str) -> subprocess.Popen:
+    """A `dask worker` process (no nanny) for `address`: "bare" cannot import article-audio."""
+    (folder / "worker.py").write_text(BARE_WORKER, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(folder / "worker.py"), address, str(folder / f"dask-{kind}"), kind],
+                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "XDG_CACHE_HOME": str(folder / f"cache-{kind}")})
 
 
 def interrupted_batch(config: BatchConfig, interrupt) -> tuple[Exception | None, int]:
@@ -319,17 +345,21 @@ def test_losing_the_workers_or_the_scheduler_mid_run_exits_75_and_keeps_what_was
         error, published = interrupted_batch(config, lambda: lost.scale(0))  # the worker machines go away
         assert isinstance(error, executor.SchedulerUnavailable) and error.exit_code == 75, repr(error)
         assert "every Dask worker" in str(error) and "has been gone for 3 s" in str(error)
+        assert 0 < published < len(ARTICLES)
         lost.scale(1)
+        lost.wait_for_workers(1, timeout=60)
+        config = dataclasses.replace(config, out_dir=tmp_path / "again")
         error, published = interrupted_batch(config, lambda: lost.sync(lost.scheduler.close))  # and the scheduler's
     finally:
         with contextlib.suppress(Exception):
             lost.close(timeout=10)
     assert isinstance(error, executor.SchedulerUnavailable) and error.exit_code == 75, repr(error)
     assert "connection to the Dask scheduler" in str(error) and "next scheduled run renders the rest" in str(error)
-    out = tmp_path / "out"
-    assert 0 < published < len(ARTICLES)
-    assert len(json.loads((out / "index.json").read_text(encoding="utf-8"))["renditions"]) == published
-    assert not list(out.rglob(".*.partial*"))
+    for out in (tmp_path / "out", tmp_path / "again"):
+        listed = json.loads((out / "index.json").read_text(encoding="utf-8"))["renditions"]
+        assert 0 < len(listed) == len(reports(out)) < len(ARTICLES)
+        assert not list(out.rglob(".*.partial*"))
+    assert published == len(reports(tmp_path / "again"))
 
 
 def test_dask_log_records_are_held_and_shown_only_when_asked(capsys):
@@ -371,3 +401,24 @@ def test_files_travel_in_requests_of_at_most_four_mebibytes(sizes, expected):
     files = tuple((name, size, "digest") for name, size in zip("abc", sizes, strict=False))
     assert _requests(files) == expected
     assert all(sum(size for _, _, size in request) <= CHUNK_BYTES for request in _requests(files))
+
+
+def test_an_article_whose_files_cannot_be_written_here_fails_alone(cluster, tmp_path, monkeypatch):
+    from pipeline.batch import cluster as executor
+    from pipeline.errors import ExportError
+    from pipeline.files import StagedOutputs
+
+    class FullDisk(StagedOutputs):
+        def reserve(self, destination):
+            if destination.stem == ARTICLES[0].stem:
+                raise ExportError(f"{destination}: cannot be written (No space left on device)")
+            return super().reserve(destination)
+
+    monkeypatch.setattr(executor, "StagedOutputs", FullDisk)
+    local, _ = cluster
+    result = run_batch(BatchConfig(corpus(tmp_path, ARTICLES[:2]), tmp_path / "out", scheduler=local.scheduler_address))
+    assert {o.source: o.status for o in result.outcomes} == {ARTICLES[0].name: "failed", ARTICLES[1].name: "rendered"}
+    failed = next(outcome for outcome in result.outcomes if outcome.status == "failed")
+    assert "No space left on device" in failed.reason and "check the output folder" in failed.reason
+    assert list(reports(tmp_path / "out")) == [ARTICLES[1].stem]
+    assert not list((tmp_path / "out").rglob(".*.partial*"))

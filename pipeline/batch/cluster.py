@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +53,9 @@ FETCH_RETRIES = 2
 #: Times an article is submitted again after Dask gave up on it (KilledWorker: its workers died
 #: `distributed.scheduler.allowed-failures` times). It may only have shared a worker with the article that kills.
 KILLED_RETRIES = 1
+#: Times an article is submitted again after its task was cancelled under it: the client's connection to the
+#: scheduler dropped and came back (Dask cancels every task of a client that reconnects).
+CANCELLED_RETRIES = 3
 #: Dask's log records kept while a client runs, printed only when something failed.
 HELD_LOG_RECORDS = 50
 #: A worker removes staging folders older than this that no client came back for (its client was killed).
@@ -119,11 +122,12 @@ class Refused:
 _local = threading.local()
 
 
-def portable(function):
+def portable(function, beside_loop: bool = False):
     """`function` as a task any worker can read, with its arguments pickled apart: a worker without article-audio
     fails the task with a ModuleNotFoundError the client reads (unable to read the task itself, it would drop its
     connection and be restarted over and over), and one with another version says which it runs, before
-    anything of this version is unpickled there."""
+    anything of this version is unpickled there. `beside_loop`: for `Client.run`, which calls a plain function
+    on the worker's event loop; the work then goes to a thread, and the worker's heartbeats go on."""
     module, name = function.__module__, function.__name__
 
     def task(client_version: str, arguments: bytes):  # pickled by value (a local function): no import needed
@@ -132,12 +136,22 @@ def portable(function):
 
         from distributed import get_worker
 
-        installed = importlib.import_module("pipeline").__version__
+        installed = getattr(importlib.import_module("pipeline"), "__version__", "none (another package is "
+                            "called pipeline there)")
         if installed != client_version:
-            return ("other version", get_worker().address, installed)
+            try:
+                where = get_worker().address
+            except ValueError:
+                where = "(its address unknown)"
+            return ("other version", where, installed)
         return getattr(importlib.import_module(module), name)(*pickle.loads(arguments))
 
-    return task
+    async def task_beside_loop(client_version: str, arguments: bytes):
+        import asyncio
+
+        return await asyncio.to_thread(task, client_version, arguments)
+
+    return task_beside_loop if beside_loop else task
 
 
 def version_refusal(result, relative: str) -> str | None:
@@ -238,6 +252,8 @@ def render_remote(job: RemoteJob) -> Finished | Refused:
 
 def _engine_words(identity: str) -> str:
     """An engine identity (name|version|voice) as a message says it."""
+    if identity == UNKNOWN_IDENTITY:
+        return "no engine (no worker could run article-audio when the run began)"
     name, _, rest = identity.partition("|")
     version, _, voice = rest.partition("|")
     return f"{name} {version} (voice {voice})" if voice else identity
@@ -252,6 +268,14 @@ def read_pieces(staging: str, pieces: list[tuple[str, int, int]]) -> list[bytes]
             file.seek(offset)
             found.append(file.read(size))
     return found
+
+
+async def read_pieces_beside_loop(staging: str, pieces: list[tuple[str, int, int]]) -> list[bytes]:
+    """read_pieces in a thread of its own: `Worker.run` calls a plain function on the worker's event loop, where
+    a disk read would hold up its heartbeats."""
+    import asyncio
+
+    return await asyncio.to_thread(read_pieces, staging, pieces)
 
 
 def remove_staging(staging: str) -> None:
@@ -278,27 +302,31 @@ def connected(address: str) -> Iterator[ClusterRun]:
     failed (cron mails only failures), or SchedulerUnavailable within the timeout."""
     Client, _, config = dask_modules()
     held = _HeldLogs()
-    try:
-        # distributed warns through `warnings` when client, scheduler and workers differ in a package's micro
-        # version: not this run's business, and cron would mail it every time
-        with config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT_SECONDS}s"}), \
-                warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        held.close(show=False)
-        raise SchedulerUnavailable(f"the Dask scheduler at {address} cannot be reached ({_first_line(error)}); "
-                                   "this run exits and the next scheduled run tries again") from None
-    run = ClusterRun(client, address, held)
-    try:
-        yield run
-    except Exception:  # not an interruption: the held records may say what went wrong
-        run.failed = True
-        raise
-    finally:
-        with contextlib.suppress(Exception):
-            client.close(timeout=5)
-        held.close(show=run.failed)
+    # distributed also warns through `warnings` (client, scheduler and workers differ in a package's micro
+    # version; a large task): held with its log records
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            with config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT_SECONDS}s"}):
+                client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            held.close(show=False)
+            raise SchedulerUnavailable(f"the Dask scheduler at {address} cannot be reached "
+                                       f"({_first_line(error)}); this run exits and the next scheduled run tries "
+                                       "again") from None
+        run = ClusterRun(client, address, held)
+        try:
+            yield run
+        except TryAgainLater:  # its one line says it all; cron tries again
+            raise
+        except Exception:  # not an interruption: the held records may say what went wrong
+            run.failed = True
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                client.close(timeout=5)
+            held.warned = list(warned)
+            held.close(show=run.failed)
 
 
 class _HeldLogs(logging.Handler):
@@ -310,6 +338,7 @@ class _HeldLogs(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: deque[logging.LogRecord] = deque(maxlen=HELD_LOG_RECORDS)
+        self.warned: list[warnings.WarningMessage] = []
         self.setFormatter(logging.Formatter("article-audio: dask: %(levelname)s %(name)s: %(message)s"))
         self.saved = {}
         # distributed gives some of its loggers (distributed.client, tornado.application, ...) a standard error
@@ -342,6 +371,8 @@ class _HeldLogs(logging.Handler):
         if show:
             for record in self.records:
                 print(self.format(record).splitlines()[0], file=sys.stderr)
+            for warning in self.warned[-HELD_LOG_RECORDS:]:
+                print(f"article-audio: dask: warning: {_first_line(warning.message)}", file=sys.stderr)
         self.records.clear()
         super().close()
 
@@ -357,20 +388,27 @@ UNKNOWN_IDENTITY = "unknown|workers cannot run article-audio|"
 
 
 def cluster_identity(run: ClusterRun, settings: RenderSettings) -> str:
-    """The engine identity for render keys, as a worker computes it (this machine needs no engine of its own, not
-    even the neural extra). Workers that cannot import article-audio, or run another version or engine, are not
-    refused here: each article they are given fails with a line saying so."""
+    """The engine identity for render keys, as the workers compute it (this machine needs no engine of its own,
+    not even the neural extra): every worker is asked, and the identity most of those running this version give
+    wins. Workers that cannot import article-audio, or run another version or engine, are not refused here:
+    each article they are given fails with a line saying so."""
     _wait_for_workers(run)
     try:
-        identity = _submit(run, worker_identity, settings, priority=100).result(timeout=NO_WORKERS_SECONDS)
-    except ArticleAudioError:
-        raise
+        answers = run.client.run(portable(worker_identity, beside_loop=True), __version__, pickle.dumps((settings,)),
+                                 on_error="return", callback_timeout=NO_WORKERS_SECONDS)
     except TimeoutError:
-        raise SchedulerUnavailable(f"no Dask worker of {run.address} answered within {NO_WORKERS_SECONDS} s; "
+        raise SchedulerUnavailable(f"the Dask workers of {run.address} did not answer within {NO_WORKERS_SECONDS} s; "
                                    "this run exits and the next scheduled run tries again") from None
-    except Exception:  # the workers cannot run our code at all: the articles will say why
+    except Exception:  # the scheduler went away: said by the first look at it
+        _threads(run)
         return UNKNOWN_IDENTITY
-    return UNKNOWN_IDENTITY if version_refusal(identity, "") else identity
+    identities = Counter(answer for answer in answers.values() if isinstance(answer, str))
+    if identities:
+        return identities.most_common(1)[0][0]
+    refused = [answer for answer in answers.values() if isinstance(answer, ArticleAudioError)]
+    if refused:  # every worker that runs this version refuses the settings (a voice file missing everywhere)
+        raise refused[0]
+    return UNKNOWN_IDENTITY
 
 
 def _submit(run: ClusterRun, function, *args, **options):
@@ -390,13 +428,17 @@ def _wait_for_workers(run: ClusterRun) -> None:
 
 
 def _threads(run: ClusterRun) -> int:
-    """The threads the cluster's workers have now; SchedulerUnavailable once the client has lost the scheduler."""
-    if run.client.status in ("closing", "closed"):
+    """The threads the cluster's workers have now (0 when the scheduler does not say within the connect
+    timeout); waits while the client reconnects, and raises SchedulerUnavailable once it has given up."""
+    deadline = time.monotonic() + 2 * CONNECT_TIMEOUT_SECONDS  # the client itself gives up after one
+    while run.client.status == "connecting" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if run.client.status != "running":
         raise SchedulerUnavailable(f"the connection to the Dask scheduler at {run.address} was lost; what was "
                                    "published stays, and the next scheduled run renders the rest")
     try:
-        return sum(run.client.nthreads().values())
-    except Exception:  # the scheduler went away between the check and the call: said on the next look
+        return sum(run.client.nthreads(callback_timeout=CONNECT_TIMEOUT_SECONDS).values())
+    except Exception:  # the scheduler went away between the check and the call, or hangs: said on the next look
         return 0
 
 
@@ -409,8 +451,7 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
 
     _, wait, _ = dask_modules()
     waiting = deque(longest_first(jobs))
-    fetches: dict[str, int] = {}
-    kills: dict[str, int] = {}
+    retries: Counter[tuple[str, str]] = Counter()
     running: dict = {}
 
     def submit_next() -> Outcome | None:
@@ -463,16 +504,15 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
             for future in finished:
                 job = running.pop(future)
                 outcome = _collect(run, future, job, config)
-                if outcome is _FETCH_AGAIN and fetches.get(job.relative, 0) < FETCH_RETRIES:
-                    fetches[job.relative] = fetches.get(job.relative, 0) + 1
-                    waiting.appendleft(job)
-                elif outcome is _KILLED and kills.get(job.relative, 0) < KILLED_RETRIES:
-                    kills[job.relative] = kills.get(job.relative, 0) + 1
-                    waiting.appendleft(job)
-                else:
-                    outcome = _final(outcome, job, config)
-                    run.failed |= outcome.status == "failed"
-                    yield outcome
+                if isinstance(outcome, str):  # a reason to render it again
+                    allowed, why = RETRIES[outcome]
+                    retries[job.relative, outcome] += 1
+                    if retries[job.relative, outcome] <= allowed:
+                        waiting.appendleft(job)
+                        continue
+                    outcome = Outcome(job.relative, "failed", reason=f"{job.relative}: {why}; the next run retries")
+                run.failed |= outcome.status == "failed"
+                yield outcome
             yield from fill()
     finally:
         if running:
@@ -480,23 +520,15 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
                 run.client.cancel(list(running), force=True)
 
 
-#: _collect's answers for an article that should be rendered again: its finished files could not be fetched, or
-#: Dask gave up on it after its workers died.
-_FETCH_AGAIN, _KILLED = object(), object()
-
-
-def _final(outcome, job, config):
-    """The Outcome an article ends with once its retries are spent."""
-    from pipeline.batch.runner import Outcome
-
-    if outcome is _FETCH_AGAIN:
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: the workers that rendered it went away "
-                       "before its files arrived whole; the next run retries")
-    if outcome is _KILLED:
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: the Dask workers rendering it died "
-                       f"{KILLED_RETRIES + 1} times over (out of memory, or a crash in the speech engine: the "
-                       "workers' logs say where); the next run retries")
-    return outcome
+#: Why _collect asks for an article to be rendered again: how many more times at most, and what it fails
+#: with once they are spent.
+RETRIES = {
+    "fetch": (FETCH_RETRIES, "the workers that rendered it went away before its files arrived whole"),
+    "killed": (KILLED_RETRIES, ("the Dask workers rendering it kept dying (out of memory, or a crash in the "
+                                "speech engine: the workers' logs say where)")),
+    "cancelled": (CANCELLED_RETRIES, ("its task was cancelled on the cluster each time it was sent (the "
+                                      "connection to the scheduler came and went)")),
+}
 
 
 def _remote_job(job, config, lexicon: Lexicon, identity: str) -> RemoteJob | None:
@@ -513,35 +545,43 @@ def _remote_job(job, config, lexicon: Lexicon, identity: str) -> RemoteJob | Non
 
 
 def _collect(run: ClusterRun, future, job, config):
-    """The article's Outcome once its files are published, or _FETCH_AGAIN / _KILLED to render it again."""
+    """The article's Outcome once its files are published, or a key of RETRIES to render it again."""
     from distributed import KilledWorker
 
     from pipeline.batch.runner import Outcome
 
     try:
-        result = future.result()
+        result = future.result(timeout=CHUNK_TIMEOUT_SECONDS)
     except KilledWorker:
-        return _KILLED
+        return "killed"
+    except TimeoutError:  # its worker died holding the result, and the cluster has no room to make it again
+        with contextlib.suppress(Exception):
+            run.client.cancel([future], force=True)
+        return "fetch"
     except ModuleNotFoundError as error:
         return Outcome(job.relative, "failed", reason=f"{job.relative}: the worker cannot import article-audio "
                        f"({error}); install {__version__} on every worker: {INSTALL_HINT}")
-    except Exception as error:  # cancelled with the scheduler's connection (said by the next look), or a bug
-        _threads(run)
+    except Exception as error:
+        if future.cancelled():  # with the scheduler's connection: lost for good (raises) or back again
+            _threads(run)
+            return "cancelled"
         return Outcome(job.relative, "failed", reason=f"{job.relative}: {type(error).__name__}: {_first_line(error)}")
     if isinstance(result, Refused) or version_refusal(result, job.relative):
         return Outcome(job.relative, "failed", reason=version_refusal(result, job.relative) or result.reason)
-    try:
-        if not job.source.is_file() or file_sha256(job.source) != job.source_sha256:
-            return Outcome(job.relative, "failed", reason=f"{job.relative}: changed or removed during the run; "
-                           "nothing was published for it, and the next run renders what is there then")
-        _publish_files(run, result, job.output)
-    except _WorkerGone:
-        return _FETCH_AGAIN
-    except OSError as error:  # the output disk is full or read-only: this article fails, the next may fit
-        return Outcome(job.relative, "failed", reason=f"{job.relative}: its files cannot be written beside "
-                       f"{job.output} ({error.strerror or error}); check the output folder")
-    finally:
+    if not job.source.is_file() or file_sha256(job.source) != job.source_sha256:
         _forget(run, result)
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: changed or removed during the run; "
+                       "nothing was published for it, and the next run renders what is there then")
+    try:
+        _publish_files(run, result, job.output)
+    except _WorkerGone:  # its folder went with it, or is swept as stale
+        return "fetch"
+    except (OSError, ArticleAudioError) as error:  # this machine's disk is full or read-only: the next may fit
+        _forget(run, result)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: its files cannot be written beside "
+                       f"{job.output} ({reason}); check the output folder")
+    _forget(run, result)
     return Outcome(job.relative, "rendered", output=str(job.output.relative_to(config.out_dir)),
                    seconds=result.seconds, synthesized=result.synthesized, cached=result.cached)
 
@@ -550,7 +590,7 @@ class _WorkerGone(Exception):
     """The worker holding an article's finished files stopped answering, or sent a file that was not whole."""
 
 
-def _on_worker(run: ClusterRun, worker: str, function, *args):
+def _on_worker(run: ClusterRun, worker: str, function, *args, timeout: float = CHUNK_TIMEOUT_SECONDS):
     """Call `function(*args)` on one worker, straight from this client (not relayed through the scheduler, which
     would carry every finished file), beside its task threads (a worker busy with its next article answers at
     once), within CHUNK_TIMEOUT_SECONDS; _WorkerGone when it does not answer."""
@@ -564,7 +604,7 @@ def _on_worker(run: ClusterRun, worker: str, function, *args):
         return response["result"]
 
     try:
-        return run.client.sync(call, callback_timeout=CHUNK_TIMEOUT_SECONDS)
+        return run.client.sync(call, callback_timeout=timeout)
     except Exception:
         raise _WorkerGone(worker) from None
 
@@ -582,7 +622,7 @@ def _publish_files(run: ClusterRun, result: Finished, audio: Path) -> None:
                    for name, _, _ in result.files}  # named after the audio, as render names them
         checks = {name: hashlib.sha256() for name in handles}
         for request in _requests(result.files):
-            pieces = _on_worker(run, result.worker, read_pieces, result.staging, request)
+            pieces = _on_worker(run, result.worker, read_pieces_beside_loop, result.staging, request)
             for (name, _, _), piece in zip(request, pieces, strict=True):
                 handles[name].write(piece)
                 checks[name].update(piece)
@@ -616,7 +656,7 @@ def _forget(run: ClusterRun, result: Finished) -> None:
     """Ask the worker to remove the article's staging folder (a worker that is gone took it with it; one that
     does not answer sweeps it as stale later)."""
     with contextlib.suppress(_WorkerGone):
-        _on_worker(run, result.worker, remove_staging, result.staging)
+        _on_worker(run, result.worker, remove_staging, result.staging, timeout=CONNECT_TIMEOUT_SECONDS)
 
 
 def check_scheduler_address(address: str) -> str:
