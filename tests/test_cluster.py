@@ -422,3 +422,24 @@ def test_an_article_whose_files_cannot_be_written_here_fails_alone(cluster, tmp_
     assert "No space left on device" in failed.reason and "check the output folder" in failed.reason
     assert list(reports(tmp_path / "out")) == [ARTICLES[1].stem]
     assert not list((tmp_path / "out").rglob(".*.partial*"))
+
+
+def test_a_task_cancelled_under_the_batch_is_sent_again(cluster, tmp_path, monkeypatch):
+    """Dask cancels every task of a client whose connection to the scheduler dropped and came back: the articles
+    are sent again, not failed."""
+    from pipeline.batch import cluster as executor
+
+    local, _ = cluster
+    real, sent = executor._submit, []
+
+    def cancelling_the_first(run, function, *args, **options):
+        future = real(run, function, *args, **options)
+        if function is executor.render_remote:
+            sent.append(future)
+            if len(sent) == 1:
+                run.client.cancel([future])
+        return future
+
+    monkeypatch.setattr(executor, "_submit", cancelling_the_first)
+    result = run_batch(BatchConfig(corpus(tmp_path, ARTICLES[:2]), tmp_path / "out", scheduler=local.scheduler_address))
+    assert result.count("rendered") == 2 and len(sent) == 3, result.outcomes
