@@ -80,6 +80,8 @@ def test_a_cluster_run_makes_the_renditions_a_local_run_makes(cluster, tmp_path)
     assert [path for folder in folders for path in Path(folder).glob("article-audio-staging/*")] == []  # swept
     again = run_batch(BatchConfig(source, tmp_path / "cluster", scheduler=local.scheduler_address))
     assert again.count("skipped") == len(ARTICLES)
+    planned = run_batch(BatchConfig(source, tmp_path / "elsewhere", scheduler=local.scheduler_address, dry_run=True))
+    assert planned.count("would render") == len(ARTICLES) and not (tmp_path / "elsewhere").exists()
 
 
 def test_a_worker_killed_mid_run_has_its_articles_rendered_again(cluster, tmp_path):
@@ -162,7 +164,8 @@ def test_a_second_client_on_the_same_folder_exits_75_and_a_good_run_is_silent(cl
     source = corpus(tmp_path, ARTICLES[:3])
     command = [sys.executable, "-m", "pipeline", "batch", str(source), "-o", str(tmp_path / "out"),
                "--scheduler", local.scheduler_address]
-    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen([*command, "--log", str(tmp_path / "batch.log")], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for_articles_on(client), "the first batch started nothing on the cluster"
         second = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -172,6 +175,9 @@ def test_a_second_client_on_the_same_folder_exits_75_and_a_good_run_is_silent(cl
         first.kill()
     assert (first.returncode, out, err) == (0, "", "")  # cron mails nothing: Dask stays quiet
     assert len(reports(tmp_path / "out")) == 3
+    logged = [json.loads(line) for line in (tmp_path / "batch.log").read_text(encoding="utf-8").splitlines()]
+    assert sorted(entry["source"] for entry in logged) == [path.name for path in ARTICLES[:3]]
+    assert {entry["status"] for entry in logged} == {"rendered"}
 
 
 def test_sigterm_cancels_the_cluster_work_and_publishes_nothing_partial(cluster, tmp_path):
