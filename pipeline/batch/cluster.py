@@ -283,6 +283,13 @@ def remove_staging(staging: str) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+async def remove_staging_beside_loop(staging: str) -> None:
+    """remove_staging in a thread of its own, as read_pieces_beside_loop."""
+    import asyncio
+
+    await asyncio.to_thread(remove_staging, staging)
+
+
 # --- on the client ---------------------------------------------------------------------------------------
 
 
@@ -304,8 +311,9 @@ def connected(address: str) -> Iterator[ClusterRun]:
     held = _HeldLogs()
     # distributed also warns through `warnings` (client, scheduler and workers differ in a package's micro
     # version; a large task): held with its log records
-    with warnings.catch_warnings(record=True) as warned:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = held.hold_warning
         try:
             with config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT_SECONDS}s"}):
                 client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s", set_as_default=False)
@@ -325,7 +333,6 @@ def connected(address: str) -> Iterator[ClusterRun]:
         finally:
             with contextlib.suppress(Exception):
                 client.close(timeout=5)
-            held.warned = list(warned)
             held.close(show=run.failed)
 
 
@@ -338,7 +345,7 @@ class _HeldLogs(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: deque[logging.LogRecord] = deque(maxlen=HELD_LOG_RECORDS)
-        self.warned: list[warnings.WarningMessage] = []
+        self.warned: deque[str] = deque(maxlen=HELD_LOG_RECORDS)
         self.setFormatter(logging.Formatter("article-audio: dask: %(levelname)s %(name)s: %(message)s"))
         self.saved = {}
         # distributed gives some of its loggers (distributed.client, tornado.application, ...) a standard error
@@ -353,6 +360,10 @@ class _HeldLogs(logging.Handler):
             logger.handlers = [self]
             logger.propagate = False
             logger.setLevel(logging.WARNING)
+
+    def hold_warning(self, message, category, filename, lineno, file=None, line=None) -> None:
+        """warnings.showwarning while a client runs: the warning kept, not printed."""
+        self.warned.append(f"{category.__name__}: {_first_line(message)}")
 
     def emit(self, record: logging.LogRecord) -> None:
         """Keep the record (its text made now: its arguments may change)."""
@@ -371,13 +382,13 @@ class _HeldLogs(logging.Handler):
         if show:
             for record in self.records:
                 print(self.format(record).splitlines()[0], file=sys.stderr)
-            for warning in self.warned[-HELD_LOG_RECORDS:]:
-                print(f"article-audio: dask: warning: {_first_line(warning.message)}", file=sys.stderr)
+            for warning in self.warned:
+                print(f"article-audio: dask: warning: {warning}", file=sys.stderr)
         self.records.clear()
         super().close()
 
 
-def _first_line(error: BaseException) -> str:
+def _first_line(error: BaseException | str) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
 
@@ -394,20 +405,27 @@ def cluster_identity(run: ClusterRun, settings: RenderSettings) -> str:
     each article they are given fails with a line saying so."""
     _wait_for_workers(run)
     try:
-        answers = run.client.run(portable(worker_identity, beside_loop=True), __version__, pickle.dumps((settings,)),
-                                 on_error="return", callback_timeout=NO_WORKERS_SECONDS)
-    except TimeoutError:
-        raise SchedulerUnavailable(f"the Dask workers of {run.address} did not answer within {NO_WORKERS_SECONDS} s; "
-                                   "this run exits and the next scheduled run tries again") from None
+        answers = _on_every_worker(run, portable(worker_identity, beside_loop=True), __version__,
+                                   pickle.dumps((settings,)), timeout=NO_WORKERS_SECONDS)
     except Exception:  # the scheduler went away: said by the first look at it
         _threads(run)
         return UNKNOWN_IDENTITY
+    return vote(answers, run.address)
+
+
+def vote(answers: dict[str, object], address: str) -> str:
+    """The engine identity from the workers' answers (an identity, another version's refusal, or an exception):
+    the most common identity; a tie (half the workers upgraded) broken the same way every run, so render keys
+    do not flip between runs; UNKNOWN_IDENTITY when no worker can run this version (the articles say why)."""
     identities = Counter(answer for answer in answers.values() if isinstance(answer, str))
     if identities:
-        return identities.most_common(1)[0][0]
+        return max(identities.items(), key=lambda pair: (pair[1], pair[0]))[0]
     refused = [answer for answer in answers.values() if isinstance(answer, ArticleAudioError)]
     if refused:  # every worker that runs this version refuses the settings (a voice file missing everywhere)
         raise refused[0]
+    if answers and all(isinstance(answer, TimeoutError) for answer in answers.values()):
+        raise SchedulerUnavailable(f"the Dask workers of {address} did not answer within {NO_WORKERS_SECONDS} s; "
+                                   "this run exits and the next scheduled run tries again")
     return UNKNOWN_IDENTITY
 
 
@@ -486,6 +504,8 @@ def execute(run: ClusterRun, config, lexicon: Lexicon, jobs: list, identity: str
             try:
                 with run.client.as_current():  # `wait` takes the current client; ours is not the default
                     finished = wait(list(running), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED").done
+                # `wait` counts a lost result (its worker died holding it; Dask makes it again) as done: not yet
+                finished = [future for future in finished if future.done()]
             except TimeoutError:
                 finished = ()
             except Exception:  # cancelled: with the scheduler's connection (said here), or by someone else
@@ -576,11 +596,16 @@ def _collect(run: ClusterRun, future, job, config):
         _publish_files(run, result, job.output)
     except _WorkerGone:  # its folder went with it, or is swept as stale
         return "fetch"
-    except (OSError, ArticleAudioError) as error:  # this machine's disk is full or read-only: the next may fit
+    except _Damaged:
         _forget(run, result)
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return "fetch"
+    except ArticleAudioError as error:  # this machine's disk is full or read-only (said with the fix): the next
+        _forget(run, result)           # article may fit
+        return Outcome(job.relative, "failed", reason=f"{job.relative}: {error}")
+    except OSError as error:
+        _forget(run, result)
         return Outcome(job.relative, "failed", reason=f"{job.relative}: its files cannot be written beside "
-                       f"{job.output} ({reason}); check the output folder")
+                       f"{job.output} ({error.strerror or error}); check the output folder")
     _forget(run, result)
     return Outcome(job.relative, "rendered", output=str(job.output.relative_to(config.out_dir)),
                    seconds=result.seconds, synthesized=result.synthesized, cached=result.cached)
@@ -590,23 +615,50 @@ class _WorkerGone(Exception):
     """The worker holding an article's finished files stopped answering, or sent a file that was not whole."""
 
 
-def _on_worker(run: ClusterRun, worker: str, function, *args, timeout: float = CHUNK_TIMEOUT_SECONDS):
-    """Call `function(*args)` on one worker, straight from this client (not relayed through the scheduler, which
-    would carry every finished file), beside its task threads (a worker busy with its next article answers at
-    once), within CHUNK_TIMEOUT_SECONDS; _WorkerGone when it does not answer."""
+class _Damaged(Exception):
+    """A file of an article arrived with another digest than the worker gave for it."""
+
+
+async def _run_on(run: ClusterRun, worker: str, function, args: tuple):
+    """`function(*args)` on one worker, asked straight from this client: not relayed through the scheduler (which
+    would carry every finished file), and beside the worker's task threads (a worker busy with its next article
+    answers at once). The worker's exception is raised here."""
+    from distributed.core import clean_exception
     from distributed.protocol.pickle import dumps
 
-    async def call():
-        response = await run.client.rpc(worker).run(function=dumps(function), args=dumps(args), kwargs=dumps({}),
-                                                    wait=True)
-        if response.get("status") != "OK":
-            raise _WorkerGone(worker)
-        return response["result"]
+    response = await run.client.rpc(worker).run(function=dumps(function), args=dumps(args), kwargs=dumps({}),
+                                                wait=True)
+    if response.get("status") != "OK":
+        _, error, _ = clean_exception(**response)
+        raise error if isinstance(error, Exception) else _WorkerGone(worker)
+    return response["result"]
 
+
+def _on_worker(run: ClusterRun, worker: str, function, *args, timeout: float = CHUNK_TIMEOUT_SECONDS):
+    """`function(*args)` on one worker (see _run_on) within `timeout`; _WorkerGone when it does not answer."""
     try:
-        return run.client.sync(call, callback_timeout=timeout)
+        return run.client.sync(_run_on, run, worker, function, args, callback_timeout=timeout)
     except Exception:
         raise _WorkerGone(worker) from None
+
+
+def _on_every_worker(run: ClusterRun, function, *args, timeout: float) -> dict[str, object]:
+    """`function(*args)` on every worker at once, each within `timeout`: what each answered, or its exception (a
+    TimeoutError for one that did not answer). One hung worker does not hold up the others' answers."""
+    import asyncio
+
+    workers = list(run.client.nthreads(callback_timeout=CONNECT_TIMEOUT_SECONDS))
+
+    async def one(worker: str):
+        try:
+            return await asyncio.wait_for(_run_on(run, worker, function, args), timeout)
+        except Exception as error:  # this worker's answer: the caller weighs it
+            return error
+
+    async def every():
+        return await asyncio.gather(*(one(worker) for worker in workers))
+
+    return dict(zip(workers, run.client.sync(every), strict=True))
 
 
 def _publish_files(run: ClusterRun, result: Finished, audio: Path) -> None:
@@ -629,7 +681,7 @@ def _publish_files(run: ClusterRun, result: Finished, audio: Path) -> None:
         files.close()
         for name, size, digest in result.files:
             if checks[name].hexdigest() != digest:
-                raise _WorkerGone(name)
+                raise _Damaged(name)
         outputs.publish()
     made = {name for name, _, _ in result.files}
     for leftover in (*chapter_paths(audio), page_path(audio)):
@@ -656,7 +708,7 @@ def _forget(run: ClusterRun, result: Finished) -> None:
     """Ask the worker to remove the article's staging folder (a worker that is gone took it with it; one that
     does not answer sweeps it as stale later)."""
     with contextlib.suppress(_WorkerGone):
-        _on_worker(run, result.worker, remove_staging, result.staging, timeout=CONNECT_TIMEOUT_SECONDS)
+        _on_worker(run, result.worker, remove_staging_beside_loop, result.staging, timeout=CONNECT_TIMEOUT_SECONDS)
 
 
 def check_scheduler_address(address: str) -> str:
