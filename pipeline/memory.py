@@ -13,6 +13,7 @@ import ctypes
 from functools import lru_cache
 
 #: mallopt parameters (glibc <malloc.h>).
+_M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 MMAP_THRESHOLD_BYTES = 4 * 1024 * 1024
@@ -30,12 +31,16 @@ def _libc() -> ctypes.CDLL | None:
     return libc
 
 
-def tune_allocator() -> bool:
-    """Fix glibc's mmap threshold and arena count for this process; False where there is no glibc."""
+def tune_allocator(trim_threshold_bytes: int | None = None) -> bool:
+    """Fix glibc's mmap threshold and arena count for this process (and its trim threshold, when given); False
+    where there is no glibc."""
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(libc.mallopt(_M_ARENA_MAX, ARENAS))
+    tuned = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(libc.mallopt(_M_ARENA_MAX, ARENAS))
+    if trim_threshold_bytes is not None:
+        tuned = tuned and bool(libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold_bytes))
+    return tuned
 
 
 def release_free_memory() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import pickle
 import shutil
 import sys
@@ -174,14 +175,17 @@ def _worker_engine(settings: RenderSettings):
     from pipeline.batch.cache import DEFAULT_CACHE_MAX_BYTES, AudioCache, CachedEngine
     from pipeline.engines import get_engine
     from pipeline.files import user_cache_folder
-    from pipeline.memory import tune_allocator
+    from pipeline.memory import MMAP_THRESHOLD_BYTES, tune_allocator
 
     key = repr(settings)
     if getattr(_local, "settings", None) != key:
-        # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_ set, which pins glibc's mmap threshold at
-        # 128 KB: every loudness buffer is then a fresh mmap, and a render took 1.5 times as long. Our own
-        # allocator settings, as local workers have them, undo that (pipeline/memory.py).
-        tune_allocator()
+        # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which pins glibc's mmap threshold at
+        # 128 KB (every loudness buffer a fresh mmap: a render took 1.5 times as long) and its trim threshold at
+        # 64 KB (the heap's top given back and faulted in again for every sentence: workers spent a quarter more
+        # time in the kernel). Our allocator settings undo the first (pipeline/memory.py); the trim threshold
+        # goes where glibc's own rule puts it for that mmap threshold, twice it.
+        tune_allocator(trim_threshold_bytes=2 * MMAP_THRESHOLD_BYTES if "MALLOC_TRIM_THRESHOLD_" in os.environ
+                       else None)
         if getattr(_local, "engine", None) is not None:
             _local.engine.close()
         cache = AudioCache(user_cache_folder() / "sentences", DEFAULT_CACHE_MAX_BYTES)
