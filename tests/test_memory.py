@@ -40,11 +40,12 @@ def test_freed_heap_memory_goes_back_to_the_system():
 
 def test_a_trim_threshold_can_be_set_too():
     """As a Dask worker sets it (in a process of its own: the threshold stays for the life of a process)."""
+    import os
     import subprocess
     import sys
 
     code = ("from pipeline.memory import MMAP_THRESHOLD_BYTES, tune_allocator; "
             "print(tune_allocator(trim_threshold_bytes=2 * MMAP_THRESHOLD_BYTES))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                            env={**__import__("os").environ, "MALLOC_TRIM_THRESHOLD_": "65536"})
+                            env={**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"})
     assert result.stdout.strip() == "True", result.stderr
